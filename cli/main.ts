@@ -1,0 +1,137 @@
+import Table from 'cli-table3';
+import { Command, CommanderError } from 'commander';
+import {
+  explain,
+  FleetError,
+  FleetValidationError,
+  formatProblem,
+  placementMatrix,
+  Problem,
+  synthesizeFleet,
+  writeSynthesis,
+} from '../constructs';
+import { loadFleet, UsageError } from './load';
+
+/** Where the CLI writes; tests capture both streams. */
+export interface CliIo {
+  /** Standard output. */
+  out(text: string): void;
+  /** Standard error. */
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+function printWarnings(io: CliIo, problems: readonly Problem[]): void {
+  for (const p of problems) io.err(`${formatProblem(p)}\n`);
+}
+
+/** Builds the `fleetwright` command tree. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('fleetwright')
+    .description('Run a fleet of Kubernetes clusters as code')
+    .option('--fleet <module>', 'module exporting the fleet definition (default: the project\'s own fleet)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const fleetOption = (): string | undefined => program.opts<{ fleet?: string }>().fleet;
+
+  program
+    .command('synth')
+    .description('write every cluster\'s manifests to DIR/<region>/<cluster>/<bundle>.yaml and DIR/index.json')
+    .option('--region <region>', 'only the clusters of this region')
+    .option('--out <dir>', 'output folder, replaced as a whole', 'dist')
+    .action((opts: { region?: string; out: string }) => {
+      const synth = synthesizeFleet(loadFleet(fleetOption()), { region: opts.region });
+      printWarnings(io, synth.warnings);
+      const files = writeSynthesis(synth, opts.out);
+      const objects = synth.clusters.reduce((n, c) => n + c.namespaces.length + c.bundles.reduce((m, b) => m + b.objects.length, 0), 0);
+      io.out(`synthesized ${synth.clusters.length} clusters, ${objects} objects, ${files} files into ${opts.out}\n`);
+    });
+
+  program
+    .command('targets')
+    .description('show the bundle × cluster matrix: the target or customization that matched, or why nothing did')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const fleet = loadFleet(fleetOption());
+      const cells = placementMatrix(fleet);
+      if (opts.json) {
+        io.out(`${JSON.stringify(cells.map((c) => ({ bundle: c.bundle, cluster: c.cluster, deployed: c.placement.deployed, target: c.placement.target ?? null, customizations: c.placement.customizationNames, reason: c.placement.reason })), null, 2)}\n`);
+        return;
+      }
+      const clusters = fleet.clusters.map((c) => c.clusterName);
+      const table = new Table({ head: ['bundle', ...clusters], style: { head: [], border: [] } });
+      for (const bundle of fleet.bundles) {
+        table.push([
+          bundle.bundleName,
+          ...clusters.map((cluster) => {
+            const p = cells.find((c) => c.bundle === bundle.bundleName && c.cluster === cluster)?.placement;
+            if (!p?.deployed) return '-';
+            return p.customizationNames.length > 0 ? `${p.target} +${p.customizationNames.join('+')}` : (p.target ?? '');
+          }),
+        ]);
+      }
+      io.out(`${table.toString()}\n`);
+      const missing = cells.filter((c) => !c.placement.deployed);
+      if (missing.length > 0) {
+        io.out('\nnot deployed:\n');
+        for (const c of missing) io.out(`  ${c.bundle} on ${c.cluster}: ${c.placement.reason}\n`);
+      }
+    });
+
+  program
+    .command('explain')
+    .description('show each effective value of a bundle on a cluster and the layer it came from')
+    .argument('<cluster>', 'cluster name')
+    .argument('<bundle>', 'bundle name')
+    .option('--json', 'print JSON')
+    .action((cluster: string, bundle: string, opts: { json?: boolean }) => {
+      const e = explain(loadFleet(fleetOption()), cluster, bundle);
+      if (opts.json) {
+        io.out(`${JSON.stringify(e, null, 2)}\n`);
+        return;
+      }
+      io.out(`bundle '${bundle}' on cluster '${cluster}': ${e.placement.deployed ? 'deployed' : 'not deployed'} (${e.placement.reason})\n`);
+      io.out(`groups: ${e.groups.join(', ') || '(none)'}\n`);
+      io.out(`defaultNamespace: ${e.defaultNamespace.value}  [${e.defaultNamespace.origin.layer} ${e.defaultNamespace.origin.source}]\n`);
+      if (e.namespace) io.out(`namespace: ${e.namespace.value}  [${e.namespace.origin.layer} ${e.namespace.origin.source}]\n`);
+      if (!e.placement.deployed) return;
+      const table = new Table({ head: ['value', 'effective', 'layer', 'from'], style: { head: [], border: [] } });
+      for (const v of e.values.explained) table.push([v.path, JSON.stringify(v.value), v.origin.layer, v.origin.source]);
+      io.out(`${table.toString()}\n`);
+      io.out('precedence (lowest first): bundle < group < overlay < customization < cluster\n');
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv the full `process.argv`
+ * @returns the exit code
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof FleetValidationError) {
+      const errors = e.problems.filter((p) => p.severity === 'error').length;
+      printWarnings(io, e.problems);
+      io.err(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
+      return 1;
+    }
+    if (e instanceof UsageError || e instanceof FleetError) {
+      io.err(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,86 @@
+import { Construct, IConstruct } from 'constructs';
+import { Kubeconfig } from './kubeconfig';
+import { Values } from './values';
+
+const CLUSTER = Symbol.for('fleetwright.Cluster');
+
+/** A cluster of the fleet, as other constructs refer to it. */
+export interface ICluster extends IConstruct {
+  /** The cluster's name (unique in the fleet, a DNS-1123 label). */
+  readonly clusterName: string;
+  /** The region the cluster belongs to; selects its region overlay and its stack. */
+  readonly region: string;
+  /** Labels used by selectors. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Properties of a {@link Cluster}. */
+export interface ClusterProps {
+  /**
+   * The cluster's name: a DNS-1123 label, unique in the fleet.
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The region the cluster runs in (a DNS-1123 label). */
+  readonly region: string;
+  /**
+   * Labels, matched by `clusterSelector` and cluster group selectors.
+   *
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Where the cluster's kubeconfig comes from when deploying. Never the kubeconfig itself.
+   *
+   * @default Kubeconfig.fromStackConfig()
+   */
+  readonly kubeconfig?: Kubeconfig;
+  /**
+   * Values for every bundle on this cluster: the most specific layer.
+   *
+   * @default {}
+   */
+  readonly values?: Values;
+}
+
+/**
+ * A registered Kubernetes cluster.
+ *
+ * @example
+ * new Cluster(fleet, 'edge-us-west-1', { region: 'us-west', labels: { env: 'prod' } });
+ */
+export class Cluster extends Construct implements ICluster {
+  /** Whether `x` is a {@link Cluster} (works across copies of the library). */
+  public static isCluster(x: unknown): x is Cluster {
+    return typeof x === 'object' && x !== null && CLUSTER in x;
+  }
+
+  public readonly clusterName: string;
+  public readonly region: string;
+  /** Where the kubeconfig comes from. */
+  public readonly kubeconfig: Kubeconfig;
+  /** Values of the cluster layer. */
+  public readonly values: Values;
+  private readonly _labels: Record<string, string>;
+
+  /**
+   * @param scope the fleet, or any construct inside it
+   * @param id construct id; the default name
+   * @param props the cluster's properties
+   */
+  constructor(scope: Construct, id: string, props: ClusterProps) {
+    super(scope, id);
+    Object.defineProperty(this, CLUSTER, { value: true });
+    this.clusterName = props.name ?? id;
+    this.region = props.region;
+    this.kubeconfig = props.kubeconfig ?? Kubeconfig.fromStackConfig();
+    this.values = props.values ?? {};
+    this._labels = { ...(props.labels ?? {}) };
+  }
+
+  /** The cluster's labels (a copy). */
+  public get labels(): Record<string, string> {
+    return { ...this._labels };
+  }
+}

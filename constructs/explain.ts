@@ -1,0 +1,66 @@
+import { FleetError } from './errors';
+import { Fleet } from './fleet';
+import { byteOrder } from './names';
+import { clusterFacts } from './placement';
+import { valueLayers } from './synth';
+import { Placement, placeBundle } from './targeting';
+import { EffectiveValues, mergeValues, ValueOrigin, ValueLayer } from './values';
+
+/** Why a bundle is (or is not) on a cluster, and every effective setting with its origin. */
+export interface Explanation {
+  /** Cluster name. */
+  readonly cluster: string;
+  /** Bundle name. */
+  readonly bundle: string;
+  /** Targeting decision. */
+  readonly placement: Placement;
+  /** The groups the cluster is in. */
+  readonly groups: readonly string[];
+  /** Namespace for objects without one, and where it was set. */
+  readonly defaultNamespace: { readonly value: string; readonly origin: ValueOrigin };
+  /** Forced namespace, if any, and where it was set. */
+  readonly namespace?: { readonly value: string; readonly origin: ValueOrigin };
+  /** Effective values with provenance (empty when the bundle is not deployed). */
+  readonly values: EffectiveValues;
+}
+
+/**
+ * Explains one bundle on one cluster: the targeting decision and each effective value with the
+ * layer it came from.
+ *
+ * @throws FleetError when the cluster or bundle does not exist
+ */
+export function explain(fleet: Fleet, clusterName: string, bundleName: string): Explanation {
+  const facts = clusterFacts(fleet);
+  const cluster = fleet.clusters.find((c) => c.clusterName === clusterName);
+  if (!cluster) {
+    throw new FleetError('', `cluster '${clusterName}' does not exist; known clusters: ${fleet.clusters.map((c) => c.clusterName).join(', ')}`);
+  }
+  const bundle = fleet.bundles.find((b) => b.bundleName === bundleName);
+  if (!bundle) {
+    throw new FleetError('', `bundle '${bundleName}' does not exist; known bundles: ${fleet.bundles.map((b) => b.bundleName).join(', ')}`);
+  }
+  const f = facts.get(cluster);
+  if (!f) throw new FleetError(cluster.node.path, 'cluster facts missing');
+  const placement = placeBundle(bundle.targets, bundle.targetCustomizations, bundle.targetCustomizationMode, f);
+  const groups = fleet.clusterGroups.filter((g) => f.groups.some((x) => x.name === g.groupName));
+  const overlay = fleet.regionOverlays.find((o) => o.region === cluster.region);
+  const bundleOrigin: ValueOrigin = { layer: ValueLayer.BUNDLE, source: bundle.bundleName };
+  let defaultNamespace = { value: bundle.defaultNamespace, origin: bundleOrigin };
+  let namespace = bundle.namespace ? { value: bundle.namespace, origin: bundleOrigin } : undefined;
+  placement.customizations.forEach((i, n) => {
+    const c = bundle.targetCustomizations[i];
+    const origin: ValueOrigin = { layer: ValueLayer.CUSTOMIZATION, source: placement.customizationNames[n] };
+    if (c.defaultNamespace) defaultNamespace = { value: c.defaultNamespace, origin };
+    if (c.namespace) namespace = { value: c.namespace, origin };
+  });
+  return {
+    cluster: clusterName,
+    bundle: bundleName,
+    placement,
+    groups: groups.map((g) => g.groupName).sort(byteOrder),
+    defaultNamespace,
+    namespace,
+    values: placement.deployed ? mergeValues(valueLayers(bundle, cluster, groups, overlay, placement)) : { values: {}, explained: [] },
+  };
+}

@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { canonicalJson, sortedRecord } from './names';
+import { KubeObject, redact } from './objects';
+import { FleetSynthesis, SynthesizedObject } from './synth';
+
+/** File name, inside a cluster's folder, of the namespaces created for its bundles. */
+export const NAMESPACES_FILE = '_namespaces.yaml';
+
+/**
+ * Serializes objects as one multi-document YAML string: keys sorted, no line wrapping, Secret data
+ * redacted. The same objects always give the same bytes.
+ */
+export function toYaml(objects: readonly KubeObject[]): string {
+  return objects
+    .map((o) => stringify(JSON.parse(canonicalJson(redact(o))) as unknown, { lineWidth: 0, sortMapEntries: true }))
+    .join('---\n');
+}
+
+/** The shape of `index.json`. */
+export interface SynthIndex {
+  /** Fleet name. */
+  readonly fleet: string;
+  /** Per cluster, sorted by name. */
+  readonly clusters: Record<
+    string,
+    {
+      readonly region: string;
+      readonly labels: Record<string, string>;
+      readonly groups: readonly string[];
+      readonly namespaces: readonly { readonly name: string; readonly sha256: string }[];
+      readonly bundles: Record<
+        string,
+        {
+          readonly target: string;
+          readonly customizations: readonly string[];
+          readonly dependsOn: readonly string[];
+          readonly objects: readonly { apiVersion: string; kind: string; namespace: string; name: string; sha256: string }[];
+        }
+      >;
+    }
+  >;
+}
+
+const objectEntry = (o: SynthesizedObject): { apiVersion: string; kind: string; namespace: string; name: string; sha256: string } => ({
+  apiVersion: o.id.apiVersion,
+  kind: o.id.kind,
+  namespace: o.id.namespace,
+  name: o.id.name,
+  sha256: o.sha256,
+});
+
+/** Builds `index.json`'s content: every cluster, its bundles, matched targets and object hashes. */
+export function synthIndex(synth: FleetSynthesis): SynthIndex {
+  const clusters: SynthIndex['clusters'] = {};
+  for (const c of synth.clusters) {
+    clusters[c.name] = {
+      region: c.region,
+      labels: sortedRecord(c.labels),
+      groups: c.groups,
+      namespaces: c.namespaces.map((n) => ({ name: n.id.name, sha256: n.sha256 })),
+      bundles: Object.fromEntries(
+        c.bundles.map((b) => [b.name, { target: b.target, customizations: b.customizations, dependsOn: b.dependsOn, objects: b.objects.map(objectEntry) }]),
+      ),
+    };
+  }
+  return { fleet: synth.fleet, clusters };
+}
+
+/**
+ * Every output file as `relative path → content`: `<region>/<cluster>/<bundle>.yaml`,
+ * `<region>/<cluster>/_namespaces.yaml` when the cluster needs namespaces created, and
+ * `index.json`.
+ */
+export function synthFiles(synth: FleetSynthesis): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const c of synth.clusters) {
+    if (c.namespaces.length > 0) files.set(`${c.region}/${c.name}/${NAMESPACES_FILE}`, toYaml(c.namespaces.map((n) => n.manifest)));
+    for (const b of c.bundles) files.set(`${c.region}/${c.name}/${b.name}.yaml`, toYaml(b.objects.map((o) => o.manifest)));
+  }
+  files.set('index.json', `${JSON.stringify(synthIndex(synth), null, 2)}\n`);
+  return files;
+}
+
+/**
+ * Writes the synthesis to `outDir`, replacing what was there: files go to a fresh sibling folder
+ * first, which then takes the place of `outDir`, so a failure never leaves half-written output.
+ *
+ * @returns the number of files written
+ */
+export function writeSynthesis(synth: FleetSynthesis, outDir: string): number {
+  const files = synthFiles(synth);
+  const target = path.resolve(outDir);
+  const staging = `${target}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    const file = path.join(staging, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  const old = `${target}.old-${process.pid}`;
+  if (fs.existsSync(target)) fs.renameSync(target, old);
+  fs.renameSync(staging, target);
+  fs.rmSync(old, { recursive: true, force: true });
+  return files.size;
+}
