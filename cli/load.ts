@@ -25,7 +25,9 @@ export function loadFleet(modulePath?: string): Fleet {
   }
   const file = path.resolve(modulePath);
   if (!fs.existsSync(file)) {
-    throw new UsageError(`--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet/index.ts)`);
+    throw new UsageError(
+      `--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet/index.ts)`,
+    );
   }
   if (/\.[cm]?tsx?$/.test(file)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -33,7 +33,7 @@ function printWarnings(io: CliIo, problems: readonly Problem[]): void {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('fleetwright')
     .description('Run a fleet of Kubernetes clusters as code')
-    .option('--fleet <module>', 'module exporting the fleet definition (default: the project\'s own fleet)')
+    .option('--fleet <module>', "module exporting the fleet definition (default: the project's own fleet)")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
@@ -41,7 +41,7 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command('synth')
-    .description('write every cluster\'s manifests to DIR/<region>/<cluster>/<bundle>.yaml and DIR/index.json')
+    .description("write every cluster's manifests to DIR/<region>/<cluster>/<bundle>.yaml and DIR/index.json")
     .option('--region <region>', 'only the clusters of this region')
     .option('--out <dir>', 'output folder, replaced as a whole', 'dist')
     .action((opts: { region?: string; out: string }) => {
@@ -60,7 +60,20 @@ export function buildProgram(io: CliIo): Command {
       const fleet = loadFleet(fleetOption());
       const cells = placementMatrix(fleet);
       if (opts.json) {
-        io.out(`${JSON.stringify(cells.map((c) => ({ bundle: c.bundle, cluster: c.cluster, deployed: c.placement.deployed, target: c.placement.target ?? null, customizations: c.placement.customizationNames, reason: c.placement.reason })), null, 2)}\n`);
+        io.out(
+          `${JSON.stringify(
+            cells.map((c) => ({
+              bundle: c.bundle,
+              cluster: c.cluster,
+              deployed: c.placement.deployed,
+              target: c.placement.target ?? null,
+              customizations: c.placement.customizationNames,
+              reason: c.placement.reason,
+            })),
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
       const clusters = fleet.clusters.map((c) => c.clusterName);

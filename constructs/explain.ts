@@ -34,7 +34,10 @@ export function explain(fleet: Fleet, clusterName: string, bundleName: string): 
   const facts = clusterFacts(fleet);
   const cluster = fleet.clusters.find((c) => c.clusterName === clusterName);
   if (!cluster) {
-    throw new FleetError('', `cluster '${clusterName}' does not exist; known clusters: ${fleet.clusters.map((c) => c.clusterName).join(', ')}`);
+    throw new FleetError(
+      '',
+      `cluster '${clusterName}' does not exist; known clusters: ${fleet.clusters.map((c) => c.clusterName).join(', ')}`,
+    );
   }
   const bundle = fleet.bundles.find((b) => b.bundleName === bundleName);
   if (!bundle) {

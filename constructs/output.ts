@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
-import { canonicalJson, sortedRecord } from './names';
+import { dump } from 'js-yaml';
+import { sortedRecord } from './names';
 import { KubeObject, redact } from './objects';
 import { FleetSynthesis, SynthesizedObject } from './synth';
 
@@ -9,14 +9,20 @@ import { FleetSynthesis, SynthesizedObject } from './synth';
 export const NAMESPACES_FILE = '_namespaces.yaml';
 
 /**
- * Serializes objects as one multi-document YAML string: keys sorted, no line wrapping, Secret data
- * redacted. The same objects always give the same bytes.
+ * Serializes one object as a YAML document: keys sorted, no line wrapping, Secret data redacted,
+ * and strings that YAML 1.1 readers such as kubectl would take for booleans or numbers (`yes`,
+ * `on`, `0755`) quoted. The same object always gives the same bytes.
  */
-export function toYaml(objects: readonly KubeObject[]): string {
-  return objects
-    .map((o) => stringify(JSON.parse(canonicalJson(redact(o))) as unknown, { lineWidth: 0, sortMapEntries: true }))
-    .join('---\n');
+export function toYamlDocument(obj: KubeObject): string {
+  return dump(redact(obj), { sortKeys: true, lineWidth: -1, noRefs: true });
 }
+
+/** Serializes objects as one multi-document YAML string (see {@link toYamlDocument}). */
+export function toYaml(objects: readonly KubeObject[]): string {
+  return objects.map(toYamlDocument).join('---\n');
+}
+
+const joinDocuments = (objects: readonly SynthesizedObject[]): string => objects.map((o) => o.yaml).join('---\n');
 
 /** The shape of `index.json`. */
 export interface SynthIndex {
@@ -61,7 +67,10 @@ export function synthIndex(synth: FleetSynthesis): SynthIndex {
       groups: c.groups,
       namespaces: c.namespaces.map((n) => ({ name: n.id.name, sha256: n.sha256 })),
       bundles: Object.fromEntries(
-        c.bundles.map((b) => [b.name, { target: b.target, customizations: b.customizations, dependsOn: b.dependsOn, objects: b.objects.map(objectEntry) }]),
+        c.bundles.map((b) => [
+          b.name,
+          { target: b.target, customizations: b.customizations, dependsOn: b.dependsOn, objects: b.objects.map(objectEntry) },
+        ]),
       ),
     };
   }
@@ -76,8 +85,8 @@ export function synthIndex(synth: FleetSynthesis): SynthIndex {
 export function synthFiles(synth: FleetSynthesis): Map<string, string> {
   const files = new Map<string, string>();
   for (const c of synth.clusters) {
-    if (c.namespaces.length > 0) files.set(`${c.region}/${c.name}/${NAMESPACES_FILE}`, toYaml(c.namespaces.map((n) => n.manifest)));
-    for (const b of c.bundles) files.set(`${c.region}/${c.name}/${b.name}.yaml`, toYaml(b.objects.map((o) => o.manifest)));
+    if (c.namespaces.length > 0) files.set(`${c.region}/${c.name}/${NAMESPACES_FILE}`, joinDocuments(c.namespaces));
+    for (const b of c.bundles) files.set(`${c.region}/${c.name}/${b.name}.yaml`, joinDocuments(b.objects));
   }
   files.set('index.json', `${JSON.stringify(synthIndex(synth), null, 2)}\n`);
   return files;

@@ -45,4 +45,3 @@ export function placementMatrix(fleet: Fleet): PlacementCell[] {
   }
   return cells;
 }
-

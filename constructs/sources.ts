@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { ReadCache, trackReads } from './_tracking';
 import { byteOrder } from './names';
 import { KubeObject } from './objects';
 import { Values } from './values';
@@ -66,12 +67,18 @@ function displayPath(p: string): string {
 function checkObject(obj: unknown, where: string, subject: string): KubeObject {
   const o = obj as Partial<KubeObject> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) {
-    throw new SourceError(subject, `${where} is not a Kubernetes object (got ${JSON.stringify(obj)?.slice(0, 60)}); every document must be a map with apiVersion, kind and metadata.name`);
+    throw new SourceError(
+      subject,
+      `${where} is not a Kubernetes object (got ${JSON.stringify(obj)?.slice(0, 60)}); every document must be a map with apiVersion, kind and metadata.name`,
+    );
   }
   const missing = (['apiVersion', 'kind'] as const).filter((k) => typeof o[k] !== 'string' || o[k] === '');
   if (!o.metadata || typeof o.metadata.name !== 'string' || o.metadata.name === '') missing.push('metadata.name' as 'kind');
   if (missing.length > 0) {
-    throw new SourceError(subject, `${where} has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name`);
+    throw new SourceError(
+      subject,
+      `${where} has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name`,
+    );
   }
   return o as KubeObject;
 }
@@ -86,11 +93,31 @@ class ChartSource implements IBundleSource {
     this.description = `chart ${id}`;
   }
 
+  private readonly cache = new ReadCache<KubeObject[]>();
+
+  /**
+   * Renders through a read-tracking view of the context and reuses the result for any later
+   * context that agrees on everything the factory read (a factory must depend on its context only).
+   */
   public render(ctx: BundleContext): KubeObject[] {
+    const cached = this.cache.lookup(ctx);
+    if (cached) return structuredClone(cached);
+    const { view, reads } = trackReads(ctx);
     const app = new App({ outdir: '.' });
     const chart = new Chart(app, ctx.bundle, { namespace: ctx.namespace });
-    this.factory(chart, ctx);
-    return chart.toJson().map((o: unknown, i: number) => checkObject(o, `object #${i + 1}`, `${this.description} of bundle '${ctx.bundle}'`));
+    this.factory(chart, view);
+    const objects = chart
+      .toJson()
+      .map((o: unknown, i: number) => checkObject(o, `object #${i + 1}`, `${this.description} of bundle '${ctx.bundle}'`));
+    this.cache.store(
+      [
+        { path: [], how: 'get', prop: 'bundle', seen: JSON.stringify(ctx.bundle) },
+        { path: [], how: 'get', prop: 'namespace', seen: JSON.stringify(ctx.namespace) },
+        ...reads,
+      ],
+      objects,
+    );
+    return structuredClone(objects);
   }
 }
 
@@ -143,8 +170,8 @@ class YamlSource implements IBundleSource {
     for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
       const err = doc.errors[0];
       if (err) {
-        const pos = err.linePos?.[0];
-        const at = pos ? `line ${pos.line}, column ${pos.col}` : `document ${i + 1}`;
+        const before = text.slice(0, err.pos[0]).split('\n');
+        const at = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
         return { objects, error: new SourceError(subject, `${at}: ${err.message.split('\n')[0]}; fix the YAML syntax`) };
       }
       const value: unknown = doc.toJS();
@@ -170,8 +197,10 @@ class ObjectsSource implements IBundleSource {
 /** Factories for the built-in bundle sources. */
 export class Source {
   /**
-   * Objects built with cdk8s or cdk8s-plus constructs. The factory runs once per cluster the bundle
-   * is deployed to, inside a fresh chart whose id is the bundle name, with that cluster's context.
+   * Objects built with cdk8s or cdk8s-plus constructs, inside a fresh chart whose id is the bundle
+   * name, with a cluster's context. The factory must depend on its context only: it runs once per
+   * distinct set of context values it reads (a factory reading only `values.replicas` runs once per
+   * distinct replica count), and its result is reused for the other clusters.
    *
    * @param factory builds constructs into the chart
    * @param id names the source in messages

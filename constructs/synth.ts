@@ -1,11 +1,12 @@
 import { JsonPatch } from 'cdk8s';
+import { applyPatch as applyJsonPatch, Operation } from 'fast-json-patch';
 import { Bundle } from './bundle';
 import { Cluster } from './cluster';
 import { ClusterGroup } from './cluster-group';
 import { FleetValidationError, Problem, ProblemList } from './errors';
 import { Fleet } from './fleet';
 import { Kubeconfig } from './kubeconfig';
-import { byteOrder, canonicalJson, sha256 } from './names';
+import { byteOrder, sha256 } from './names';
 import {
   clusterScopedCustomKinds,
   compareApplyOrder,
@@ -14,9 +15,9 @@ import {
   KubeObject,
   ObjectId,
   objectId,
-  redact,
   rewriteImages,
 } from './objects';
+import { toYamlDocument } from './output';
 import { RegionOverlay } from './region-overlay';
 import { BundleContext, SourceError } from './sources';
 import { clusterFacts } from './placement';
@@ -40,7 +41,9 @@ export interface SynthesizedObject {
   readonly id: ObjectId;
   /** The full manifest, Secret data included: pass to `redact()` before writing or printing. */
   readonly manifest: KubeObject;
-  /** SHA-256 of the redacted manifest's canonical JSON. */
+  /** The redacted manifest as a YAML document: keys sorted, Secret values replaced. */
+  readonly yaml: string;
+  /** SHA-256 of `yaml`. */
   readonly sha256: string;
 }
 
@@ -105,7 +108,13 @@ export interface SynthOptions {
 }
 
 /** The value layers of one bundle on one cluster, lowest first. @internal */
-export function valueLayers(bundle: Bundle, cluster: Cluster, groups: readonly ClusterGroup[], overlay: RegionOverlay | undefined, placement: Placement): ValueLayerInput[] {
+export function valueLayers(
+  bundle: Bundle,
+  cluster: Cluster,
+  groups: readonly ClusterGroup[],
+  overlay: RegionOverlay | undefined,
+  placement: Placement,
+): ValueLayerInput[] {
   const layers: ValueLayerInput[] = [{ origin: { layer: ValueLayer.BUNDLE, source: bundle.bundleName }, values: bundle.values }];
   for (const g of groups) layers.push({ origin: { layer: ValueLayer.GROUP, source: g.groupName }, values: g.values });
   if (overlay) layers.push({ origin: { layer: ValueLayer.OVERLAY, source: overlay.region }, values: overlay.values });
@@ -127,12 +136,21 @@ function patchMatches(patch: ObjectPatch, obj: KubeObject): boolean {
   );
 }
 
+/**
+ * Applies RFC 6902 operations strictly: unlike `JsonPatch.apply`, a path that does not exist is an
+ * error rather than silently created.
+ */
 function applyPatch(obj: KubeObject, ops: readonly JsonPatch[]): KubeObject {
-  return JsonPatch.apply(obj, ...ops) as KubeObject;
+  return applyJsonPatch(
+    obj,
+    ops.map((op) => op._toJson() as Operation),
+    true,
+  ).newDocument;
 }
 
 function finalize(manifest: KubeObject, clusterScoped: boolean): SynthesizedObject {
-  return { id: objectId(manifest, clusterScoped), manifest, sha256: sha256(canonicalJson(redact(manifest))) };
+  const yaml = toYamlDocument(manifest);
+  return { id: objectId(manifest, clusterScoped), manifest, yaml, sha256: sha256(yaml) };
 }
 
 /**
@@ -150,7 +168,10 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
   validateFleet(fleet, problems);
   const regions = fleet.regions;
   if (options.region !== undefined && !regions.includes(options.region)) {
-    problems.error(`region '${options.region}'`, `no cluster is in this region; use one of ${regions.map((r) => `'${r}'`).join(', ') || '(none: the fleet has no clusters)'}`);
+    problems.error(
+      `region '${options.region}'`,
+      `no cluster is in this region; use one of ${regions.map((r) => `'${r}'`).join(', ') || '(none: the fleet has no clusters)'}`,
+    );
   }
   const facts = clusterFacts(fleet);
   const groupsByName = new Map(fleet.clusterGroups.map((g) => [g.groupName, g]));
@@ -166,7 +187,14 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
     const overlay = overlays.get(cluster.region);
 
     // 1. Render every bundle placed on the cluster.
-    const rendered: { bundle: Bundle; placement: Placement; values: EffectiveValues; defaultNamespace: string; namespace?: string; objects: KubeObject[] }[] = [];
+    const rendered: {
+      bundle: Bundle;
+      placement: Placement;
+      values: EffectiveValues;
+      defaultNamespace: string;
+      namespace?: string;
+      objects: KubeObject[];
+    }[] = [];
     for (const bundle of bundles) {
       const placement = placeBundle(bundle.targets, bundle.targetCustomizations, bundle.targetCustomizationMode, f);
       if (!placement.deployed) continue;
@@ -207,7 +235,10 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       const name = r.bundle.bundleName;
       const subject = `bundle '${name}' on cluster '${cluster.clusterName}'`;
       const customizationPatches = r.placement.customizations.flatMap((i) =>
-        (r.bundle.targetCustomizations[i].patches ?? []).map((p) => ({ patch: p, from: r.placement.customizationNames[r.placement.customizations.indexOf(i)] })),
+        (r.bundle.targetCustomizations[i].patches ?? []).map((p) => ({
+          patch: p,
+          from: r.placement.customizationNames[r.placement.customizations.indexOf(i)],
+        })),
       );
       const customizationUsed = customizationPatches.map(() => false);
       const objects: SynthesizedObject[] = [];
@@ -224,7 +255,8 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
         if (overlay) {
           if (overlay.imageRegistry) rewriteImages(obj, overlay.imageRegistry);
           if (Object.keys(overlay.labels).length > 0) obj.metadata.labels = { ...obj.metadata.labels, ...overlay.labels };
-          if (Object.keys(overlay.annotations).length > 0) obj.metadata.annotations = { ...obj.metadata.annotations, ...overlay.annotations };
+          if (Object.keys(overlay.annotations).length > 0)
+            obj.metadata.annotations = { ...obj.metadata.annotations, ...overlay.annotations };
           const used = overlayPatchUsed.get(overlay) as boolean[];
           overlay.patches.forEach((p, i) => {
             if (!patchMatches(p, obj)) return;
@@ -232,7 +264,10 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
             try {
               obj = applyPatch(obj, p.ops);
             } catch (e) {
-              problems.error(`region overlay '${overlay.region}'`, `patch #${i + 1} failed on ${obj.kind} '${obj.metadata.name}' of ${subject}: ${(e as Error).message.split('\n')[0]}; fix the patch path or operation`);
+              problems.error(
+                `region overlay '${overlay.region}'`,
+                `patch #${i + 1} failed on ${obj.kind} '${obj.metadata.name}' of ${subject}: ${(e as Error).message.split('\n')[0]}; fix the patch path or operation`,
+              );
             }
           });
         }
@@ -242,10 +277,18 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
           try {
             obj = applyPatch(obj, patch.ops);
           } catch (e) {
-            problems.error(subject, `patch of customization '${from}' failed on ${obj.kind} '${obj.metadata.name}': ${(e as Error).message.split('\n')[0]}; fix the patch path or operation`);
+            problems.error(
+              subject,
+              `patch of customization '${from}' failed on ${obj.kind} '${obj.metadata.name}': ${(e as Error).message.split('\n')[0]}; fix the patch path or operation`,
+            );
           }
         });
-        obj.metadata.labels = { ...obj.metadata.labels, [FLEET_LABEL]: fleet.fleetName, [BUNDLE_LABEL]: name, [CLUSTER_LABEL]: cluster.clusterName };
+        obj.metadata.labels = {
+          ...obj.metadata.labels,
+          [FLEET_LABEL]: fleet.fleetName,
+          [BUNDLE_LABEL]: name,
+          [CLUSTER_LABEL]: cluster.clusterName,
+        };
         const synthesized = finalize(obj, scoped);
         const key = describeObject(synthesized.id);
         const owner = owners.get(key);
@@ -262,7 +305,10 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       }
       customizationPatches.forEach(({ patch, from }, i) => {
         if (!customizationUsed[i]) {
-          problems.error(subject, `patch of customization '${from}' targets ${patch.kind}${patch.name ? ` '${patch.name}'` : ''}${patch.namespace ? ` in namespace '${patch.namespace}'` : ''}, which the bundle does not emit; fix kind/name/namespace or remove the patch`);
+          problems.error(
+            subject,
+            `patch of customization '${from}' targets ${patch.kind}${patch.name ? ` '${patch.name}'` : ''}${patch.namespace ? ` in namespace '${patch.namespace}'` : ''}, which the bundle does not emit; fix kind/name/namespace or remove the patch`,
+          );
         }
       });
       const releaseNamespace = r.namespace ?? r.defaultNamespace;
@@ -284,9 +330,24 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       .filter((ns) => !explicitNamespaces.has(ns))
       .sort(byteOrder)
       .map((ns) =>
-        finalize({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [FLEET_LABEL]: fleet.fleetName, [CLUSTER_LABEL]: cluster.clusterName } } }, true),
+        finalize(
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: ns, labels: { [FLEET_LABEL]: fleet.fleetName, [CLUSTER_LABEL]: cluster.clusterName } },
+          },
+          true,
+        ),
       );
-    clusters.push({ name: cluster.clusterName, region: cluster.region, labels: cluster.labels, groups: f.groups.map((g) => g.name).sort(byteOrder), kubeconfig: cluster.kubeconfig, namespaces, bundles: out });
+    clusters.push({
+      name: cluster.clusterName,
+      region: cluster.region,
+      labels: cluster.labels,
+      groups: f.groups.map((g) => g.name).sort(byteOrder),
+      kubeconfig: cluster.kubeconfig,
+      namespaces,
+      bundles: out,
+    });
   }
 
   for (const [overlay, used] of overlayPatchUsed) {
@@ -294,7 +355,10 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
     used.forEach((u, i) => {
       if (!u) {
         const p = overlay.patches[i];
-        problems.error(`region overlay '${overlay.region}'`, `patch #${i + 1} targets ${p.kind}${p.name ? ` '${p.name}'` : ''}, which no bundle in region '${overlay.region}' emits; fix kind/name/namespace or remove the patch`);
+        problems.error(
+          `region overlay '${overlay.region}'`,
+          `patch #${i + 1} targets ${p.kind}${p.name ? ` '${p.name}'` : ''}, which no bundle in region '${overlay.region}' emits; fix kind/name/namespace or remove the patch`,
+        );
       }
     });
   }

@@ -173,7 +173,10 @@ export function describeCriteria(t: TargetCriteria): string {
  * The names of target entries: their own, or Fleet's `target000`… by position in the combined list
  * (customizations first, then targets, as Fleet composes `spec.targets`).
  */
-export function targetNames(customizations: readonly BundleTarget[], targets: readonly BundleTarget[]): { customizations: string[]; targets: string[] } {
+export function targetNames(
+  customizations: readonly BundleTarget[],
+  targets: readonly BundleTarget[],
+): { customizations: string[]; targets: string[] } {
   const name = (t: BundleTarget, i: number): string => t.name || `target${String(i).padStart(3, '0')}`;
   return {
     customizations: customizations.map((t, i) => name(t, i)),
@@ -226,7 +229,13 @@ export function placeBundle(
   }
   const targetName = names.targets[t];
   if (targets[t].doNotDeploy) {
-    return { deployed: false, target: targetName, customizations: [], customizationNames: [], reason: `target '${targetName}' has doNotDeploy` };
+    return {
+      deployed: false,
+      target: targetName,
+      customizations: [],
+      customizationNames: [],
+      reason: `target '${targetName}' has doNotDeploy`,
+    };
   }
   const matched: number[] = [];
   for (let i = 0; i < customizations.length; i++) {

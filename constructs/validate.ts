@@ -59,7 +59,10 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
 
   for (const name of duplicates(clusters.map((c) => c.clusterName))) {
     const paths = clusters.filter((c) => c.clusterName === name).map((c) => c.node.path);
-    problems.error(`cluster '${name}'`, `is defined ${paths.length} times (${paths.join(', ')}); cluster names must be unique: rename or remove one`);
+    problems.error(
+      `cluster '${name}'`,
+      `is defined ${paths.length} times (${paths.join(', ')}); cluster names must be unique: rename or remove one`,
+    );
   }
   for (const c of clusters) {
     const subject = `cluster '${c.clusterName}'`;
@@ -85,7 +88,10 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
       }
     }
     if (!clusters.some((c) => g.contains(c))) {
-      problems.warning(subject, 'has no member clusters: its selector matches no cluster and none was added; fix the selector or add clusters');
+      problems.warning(
+        subject,
+        'has no member clusters: its selector matches no cluster and none was added; fix the selector or add clusters',
+      );
     }
   }
 
@@ -96,11 +102,22 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
   for (const o of overlays) {
     const subject = `region overlay '${o.region}'`;
     if (!regions.has(o.region)) {
-      problems.error(subject, `no cluster is in region '${o.region}'; known regions are ${[...regions].sort(byteOrder).map((r) => `'${r}'`).join(', ') || '(none)'}: fix the region name or remove the overlay`);
+      problems.error(
+        subject,
+        `no cluster is in region '${o.region}'; known regions are ${
+          [...regions]
+            .sort(byteOrder)
+            .map((r) => `'${r}'`)
+            .join(', ') || '(none)'
+        }: fix the region name or remove the overlay`,
+      );
     }
     for (const m of checkLabels(o.labels)) problems.error(subject, `${m}; fix the overlay's labels`);
     if (o.imageRegistry !== undefined && !/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._/-]+)?$/.test(o.imageRegistry)) {
-      problems.error(subject, `imageRegistry '${o.imageRegistry}' is not a registry host (e.g. 'mirror.us-west.example.com' or 'registry:5000/mirror')`);
+      problems.error(
+        subject,
+        `imageRegistry '${o.imageRegistry}' is not a registry host (e.g. 'mirror.us-west.example.com' or 'registry:5000/mirror')`,
+      );
     }
   }
 
@@ -110,7 +127,15 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
   for (const name of duplicates(bundles.map((b) => b.bundleName))) {
     problems.error(`bundle '${name}'`, 'is defined more than once; bundle names must be unique: rename or remove one');
   }
-  for (const b of bundles) validateBundle(b, problems, bundleNames, groupNames, facts.map((f) => f.name), (t) => facts.some((f) => targetMatches(t, f)));
+  for (const b of bundles)
+    validateBundle(
+      b,
+      problems,
+      bundleNames,
+      groupNames,
+      facts.map((f) => f.name),
+      (t) => facts.some((f) => targetMatches(t, f)),
+    );
 
   const edges = new Map(bundles.map((b) => [b.bundleName, b.dependsOn]));
   const cycle = findCycle(edges);
@@ -131,19 +156,26 @@ function validateBundle(
   const nameProblem = checkDnsLabel(b.bundleName);
   if (nameProblem) problems.error(subject, `name ${nameProblem}; rename the bundle`);
   for (const m of checkLabels(b.labels)) problems.error(subject, `${m}; fix the bundle's labels`);
-  for (const [field, ns] of [['defaultNamespace', b.defaultNamespace], ['namespace', b.namespace]] as const) {
+  for (const [field, ns] of [
+    ['defaultNamespace', b.defaultNamespace],
+    ['namespace', b.namespace],
+  ] as const) {
     const p = ns === undefined ? undefined : checkDnsLabel(ns);
     if (p) problems.error(subject, `${field} ${p}`);
   }
   if (b.targets.length === 0) {
-    problems.error(subject, "has no targets, so it would go nowhere; add targets, e.g. targets: [{ clusterSelector: {} }] for every cluster");
+    problems.error(
+      subject,
+      'has no targets, so it would go nowhere; add targets, e.g. targets: [{ clusterSelector: {} }] for every cluster',
+    );
   }
   if (b.sources.length === 0) {
     problems.warning(subject, 'has no sources, so it deploys nothing; add a source with Source.chart(), Source.yaml() or addSource()');
   }
   for (const dep of b.dependsOn) {
     if (dep === b.bundleName) problems.error(subject, 'depends on itself; remove it from dependsOn');
-    else if (!bundleNames.has(dep)) problems.error(subject, `dependsOn '${dep}', which is not a bundle of the fleet; fix the name or define the bundle`);
+    else if (!bundleNames.has(dep))
+      problems.error(subject, `dependsOn '${dep}', which is not a bundle of the fleet; fix the name or define the bundle`);
   }
   const names = targetNames(b.targetCustomizations, b.targets);
   const entries = [
@@ -151,20 +183,37 @@ function validateBundle(
     ...b.targetCustomizations.map((t, i) => ({ t, what: `customization '${names.customizations[i]}'` })),
   ];
   for (const { t, what } of entries) {
-    for (const [field, sel] of [['clusterSelector', t.clusterSelector], ['clusterGroupSelector', t.clusterGroupSelector]] as const) {
+    for (const [field, sel] of [
+      ['clusterSelector', t.clusterSelector],
+      ['clusterGroupSelector', t.clusterGroupSelector],
+    ] as const) {
       if (sel != null) for (const m of checkSelector(sel)) problems.error(subject, `${what} ${field} ${m}`);
     }
     if (t.clusterGroup && !groupNames.has(t.clusterGroup)) {
-      problems.error(subject, `${what} refers to cluster group '${t.clusterGroup}', which does not exist; known groups are ${[...groupNames].sort(byteOrder).map((g) => `'${g}'`).join(', ') || '(none)'}`);
+      problems.error(
+        subject,
+        `${what} refers to cluster group '${t.clusterGroup}', which does not exist; known groups are ${
+          [...groupNames]
+            .sort(byteOrder)
+            .map((g) => `'${g}'`)
+            .join(', ') || '(none)'
+        }`,
+      );
     } else if (!hasCriteria(t)) {
-      problems.warning(subject, `${what} has no criteria and matches nothing; set clusterName, clusterSelector, clusterGroup or clusterGroupSelector`);
+      problems.warning(
+        subject,
+        `${what} has no criteria and matches nothing; set clusterName, clusterSelector, clusterGroup or clusterGroupSelector`,
+      );
     } else if (!matchesAny(t)) {
       const unknownName = t.clusterName && !clusterNames.includes(t.clusterName) ? ` (no cluster is named '${t.clusterName}')` : '';
       problems.warning(subject, `${what} [${describeCriteria(t)}] matches no cluster${unknownName}`);
     }
   }
   for (const [i, c] of b.targetCustomizations.entries()) {
-    for (const [field, ns] of [['defaultNamespace', c.defaultNamespace], ['namespace', c.namespace]] as const) {
+    for (const [field, ns] of [
+      ['defaultNamespace', c.defaultNamespace],
+      ['namespace', c.namespace],
+    ] as const) {
       const p = ns ? checkDnsLabel(ns) : undefined;
       if (p) problems.error(subject, `customization '${names.customizations[i]}' ${field} ${p}`);
     }

@@ -100,7 +100,10 @@ export function defineFleet(clusters: readonly SampleCluster[] = SAMPLE_CLUSTERS
   return fleet;
 }
 
-const SMALL = { cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } };
+const SMALL = {
+  cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+  memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+};
 
 function webApp(chart: Chart, ctx: BundleContext): void {
   const deployment = new kplus.Deployment(chart, 'app', {

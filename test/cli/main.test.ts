@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../cli/main';
+import { tmpDir } from '../util';
+
+const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'fleets', name);
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'fleetwright', ...args], { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('fleetwright synth', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tmpDir()));
+  afterEach(() => cleanup());
+
+  test("writes the sample fleet's 6 cluster folders and index.json", async () => {
+    const out = path.join(dir, 'dist');
+    const r = await run('synth', '--out', out);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(/^synthesized 6 clusters, \d+ objects, \d+ files into /);
+    const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')) as {
+      clusters: Record<string, { bundles: Record<string, unknown> }>;
+    };
+    expect(Object.keys(index.clusters)).toHaveLength(6);
+    expect(Object.values(index.clusters).filter((c) => 'hello' in c.bundles)).toHaveLength(6);
+    expect(Object.values(index.clusters).filter((c) => 'prod-policies' in c.bundles)).toHaveLength(3);
+    expect(fs.readdirSync(path.join(out, 'us-west')).sort()).toEqual(['edge-us-west-1', 'edge-us-west-2']);
+  });
+
+  test('a second run is byte-identical', async () => {
+    const read = (d: string) => {
+      const files: Record<string, string> = {};
+      const walk = (p: string) =>
+        fs
+          .readdirSync(p, { withFileTypes: true })
+          .forEach((e) =>
+            e.isDirectory()
+              ? walk(path.join(p, e.name))
+              : (files[path.relative(d, path.join(p, e.name))] = fs.readFileSync(path.join(p, e.name), 'utf8')),
+          );
+      walk(d);
+      return files;
+    };
+    await run('synth', '--out', path.join(dir, 'one'));
+    await run('synth', '--out', path.join(dir, 'two'));
+    expect(read(path.join(dir, 'two'))).toEqual(read(path.join(dir, 'one')));
+  });
+
+  test('--region writes only that region', async () => {
+    await run('synth', '--region', 'onprem', '--out', path.join(dir, 'dist'));
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['index.json', 'onprem']);
+  });
+
+  test('fails with every error, exit code 1 and nothing written', async () => {
+    const out = path.join(dir, 'dist');
+    const r = await run('--fleet', fixture('broken.ts'), 'synth', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error: bundle 'no-targets': has no targets");
+    expect(r.err).toContain("error: bundle 'dangling': dependsOn 'ghost'");
+    expect(r.err).toContain("error: region overlay 'mars': no cluster is in region 'mars'");
+    expect(r.err).toMatch(/3 errors; nothing was written\n$/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('fails for a --fleet path that does not exist', async () => {
+    const r = await run('--fleet', 'nope.ts', 'synth');
+    expect(r).toMatchObject({
+      code: 1,
+      err: 'error: --fleet nope.ts: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet/index.ts)\n',
+    });
+  });
+
+  test('fails for a --fleet module that exports no fleet', async () => {
+    const r = await run('--fleet', fixture('not-a-fleet.ts'), 'synth');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/the module exports no Fleet; export a Fleet or a function returning one as 'default', 'defineFleet' or 'fleet'/);
+  });
+});
+
+describe('fleetwright targets', () => {
+  test('prints the bundle × cluster matrix and why bundles are missing', async () => {
+    const r = await run('targets');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/bundle\s+│\s+edge-onprem-1/);
+    expect(r.out).toContain('prod-policies on edge-us-west-2: no target matches: prod [clusterSelector(env=prod)]');
+    expect(r.out).toMatch(/web\s+│ all \+prod/);
+  });
+
+  test('--json gives one cell per bundle and cluster', async () => {
+    const cells = JSON.parse((await run('targets', '--json')).out) as { bundle: string; deployed: boolean }[];
+    expect(cells).toHaveLength(24);
+    expect(cells.filter((c) => c.bundle === 'prod-policies' && c.deployed)).toHaveLength(3);
+  });
+});
+
+describe('fleetwright explain', () => {
+  test('prints values with their layers', async () => {
+    const r = await run('explain', 'edge-us-east-2', 'web');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("bundle 'web' on cluster 'edge-us-east-2': deployed (target 'all' matches; customized by 'test')");
+    expect(r.out).toMatch(/replicas\s+│\s+2\s+│\s+customization\s+│\s+test/);
+    expect(r.out).toMatch(/domain\s+│\s+"us-east.edge.example.com"\s+│\s+overlay\s+│\s+us-east/);
+  });
+
+  test('fails for an unknown cluster with exit code 1', async () => {
+    const r = await run('explain', 'nope', 'web');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: cluster 'nope' does not exist/);
+  });
+
+  test('fails for missing arguments', async () => {
+    const r = await run('explain');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/missing required argument 'cluster'/);
+  });
+});
