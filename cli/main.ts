@@ -7,6 +7,7 @@ import {
   formatProblem,
   placementMatrix,
   Problem,
+  rolloutPlan,
   synthesizeFleet,
   writeSynthesis,
 } from '../constructs';
@@ -117,6 +118,29 @@ export function buildProgram(io: CliIo): Command {
       for (const v of e.values.explained) table.push([v.path, JSON.stringify(v.value), v.origin.layer, v.origin.source]);
       io.out(`${table.toString()}\n`);
       io.out('precedence (lowest first): bundle < group < overlay < customization < cluster\n');
+    });
+
+  program
+    .command('plan')
+    .description('print the rollout plan: partitions in order and the clusters of each, without deploying')
+    .option('--region <region>', 'only the clusters of this region (one stack)')
+    .option('--json', 'print JSON')
+    .action((opts: { region?: string; json?: boolean }) => {
+      const fleet = loadFleet(fleetOption());
+      if (opts.region !== undefined && !fleet.regions.includes(opts.region)) {
+        throw new UsageError(`--region ${opts.region}: no cluster is in this region; use one of ${fleet.regions.join(', ')}`);
+      }
+      const plan = rolloutPlan(fleet, opts.region);
+      if (opts.json) {
+        io.out(`${JSON.stringify(plan, null, 2)}\n`);
+        return;
+      }
+      io.out(`rollout plan${opts.region ? ` for region ${opts.region}` : ''}: ${plan.partitions.length} partition(s)\n`);
+      plan.partitions.forEach((p, i) => {
+        io.out(`${i + 1}. ${p.name} (maxUnavailable ${p.maxUnavailable})\n`);
+        p.waves.forEach((w, j) => io.out(`   wave ${j + 1}: ${w.join(', ')}\n`));
+      });
+      if (plan.notRolledOut.length > 0) io.out(`not rolled out (no partition matches): ${plan.notRolledOut.join(', ')}\n`);
     });
 
   return program;

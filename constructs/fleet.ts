@@ -5,6 +5,7 @@ import { ClusterGroup } from './cluster-group';
 import { FleetError } from './errors';
 import { byteOrder } from './names';
 import { RegionOverlay } from './region-overlay';
+import { RolloutStrategy } from './rollout';
 
 const FLEET = Symbol.for('fleetwright.Fleet');
 
@@ -12,6 +13,12 @@ const FLEET = Symbol.for('fleetwright.Fleet');
 export interface FleetProps {
   /** The fleet's name (a DNS-1123 label); labels every deployed object. */
   readonly name: string;
+  /**
+   * How changes roll out across the clusters of a stack.
+   *
+   * @default - one partition with every cluster below 200 clusters, else partitions of 25%
+   */
+  readonly rolloutStrategy?: RolloutStrategy;
 }
 
 /**
@@ -42,12 +49,15 @@ export class Fleet extends Construct {
 
   /** The fleet's name. */
   public readonly fleetName: string;
+  /** The rollout strategy. */
+  public readonly rolloutStrategy: RolloutStrategy;
 
   /** @param props the fleet's properties */
   constructor(props: FleetProps) {
     super(undefined as unknown as Construct, '');
     Object.defineProperty(this, FLEET, { value: true });
     this.fleetName = props.name;
+    this.rolloutStrategy = props.rolloutStrategy ?? {};
   }
 
   /** Every cluster, sorted by name. */

@@ -10,6 +10,7 @@ export * from './objects';
 export * from './placement';
 export * from './output';
 export * from './region-overlay';
+export * from './rollout';
 export * from './selector';
 export * from './sources';
 export * from './synth';

@@ -1,5 +1,6 @@
 import { Cluster } from './cluster';
 import { Fleet } from './fleet';
+import { planRollout, RolloutPlan } from './rollout';
 import { ClusterFacts, Placement, placeBundle } from './targeting';
 
 /** A bundle × cluster cell of the targeting matrix. */
@@ -44,4 +45,16 @@ export function placementMatrix(fleet: Fleet): PlacementCell[] {
     }
   }
   return cells;
+}
+
+/**
+ * The rollout plan of a region (or of every cluster): partitions and waves in deploy order.
+ *
+ * @param fleet the fleet, whose `rolloutStrategy` applies
+ * @param region only this region's clusters
+ * @default region - every cluster
+ */
+export function rolloutPlan(fleet: Fleet, region?: string): RolloutPlan {
+  const facts = [...clusterFacts(fleet)].filter(([c]) => region === undefined || c.region === region).map(([, f]) => f);
+  return planRollout(facts, fleet.rolloutStrategy);
 }

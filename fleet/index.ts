@@ -49,7 +49,16 @@ export const SAMPLE_CLUSTERS: readonly SampleCluster[] = [
  * @param clusters the clusters to define (tests pass a shuffled list)
  */
 export function defineFleet(clusters: readonly SampleCluster[] = SAMPLE_CLUSTERS): Fleet {
-  const fleet = new Fleet({ name: 'edge' });
+  const fleet = new Fleet({
+    name: 'edge',
+    // Each region stack rolls out to its dev/test cluster first, then to prod once that is Ready.
+    rolloutStrategy: {
+      partitions: [
+        { name: 'canary', clusterSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['dev', 'test'] }] } },
+        { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } } },
+      ],
+    },
+  });
 
   const clusterScope = new Construct(fleet, 'Clusters');
   for (const c of clusters) {

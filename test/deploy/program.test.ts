@@ -1,0 +1,149 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as pulumi from '@pulumi/pulumi';
+import { objectResourceName, typeToken } from '../../deploy/components';
+import { resolveKubeconfigs } from '../../deploy/kubeconfig';
+import { FleetStackOutputs } from '../../deploy/outputs';
+import { fleetProgram } from '../../deploy/program';
+import { Kubeconfig, synthesizeFleet } from '../../constructs';
+import { defineFleet } from '../../fleet';
+import { configBundle, smallFleet, tmpDir } from '../util';
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  provider?: string;
+}
+
+let registered: Registered[] = [];
+
+beforeAll(() => {
+  void pulumi.runtime.setMocks(
+    {
+      newResource: (a) => {
+        registered.push({ type: a.type, name: a.name, inputs: a.inputs as Record<string, unknown>, provider: a.provider });
+        return { id: `${a.name}-id`, state: a.inputs };
+      },
+      call: (a) => {
+        throw new Error(`unmocked invoke ${a.token}`);
+      },
+    },
+    'fleetwright',
+    'us-west',
+    false,
+  );
+});
+
+function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => o.apply(resolve));
+}
+
+describe('the Pulumi program (mocked engine)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    registered = [];
+    ({ dir, cleanup } = tmpDir());
+    for (const c of ['edge-us-west-1', 'edge-us-west-2']) fs.writeFileSync(path.join(dir, `${c}.kubeconfig`), `kubeconfig-of-${c}`);
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir });
+  });
+  afterEach(() => cleanup());
+
+  test('deploys the region through one provider per cluster with clusterIdentifier', async () => {
+    const outputs = await promiseOf(fleetProgram({ fleet: defineFleet() }));
+    const providers = registered.filter((r) => r.type === 'pulumi:providers:kubernetes');
+    expect(providers.map((p) => p.name).sort()).toEqual(['edge-us-west-1', 'edge-us-west-2']);
+    expect(providers.map((p) => p.inputs.clusterIdentifier).sort()).toEqual(['edge-us-west-1', 'edge-us-west-2']);
+    const objects = registered.filter((r) => r.type.startsWith('kubernetes:'));
+    for (const o of objects) {
+      const cluster = o.name.split('/')[0];
+      expect(o.provider).toMatch(new RegExp(`::${cluster}::${cluster}-id$`));
+    }
+    expect(outputs.clusters['edge-us-west-1'].bundles['prod-policies']).toEqual({ state: 'Ready', objects: 1, target: 'prod' });
+    expect(outputs.bundles.hello).toEqual({
+      desiredClusters: 2,
+      readyClusters: 2,
+      display: '2/2',
+      clusters: ['edge-us-west-1', 'edge-us-west-2'],
+    });
+    expect(outputs.rollout).toEqual([
+      { partition: 'canary', clusters: ['edge-us-west-2'] },
+      { partition: 'prod', clusters: ['edge-us-west-1'] },
+    ]);
+  });
+
+  test('every object gets a unique URN across clusters', async () => {
+    await promiseOf(fleetProgram({ fleet: defineFleet() }));
+    const keys = registered.map((r) => `${r.type}::${r.name}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.filter((k) => k.startsWith('kubernetes:apps/v1:Deployment::'))).toEqual(
+      expect.arrayContaining([
+        'kubernetes:apps/v1:Deployment::edge-us-west-1/web/Deployment.apps/web/web',
+        'kubernetes:apps/v1:Deployment::edge-us-west-2/web/Deployment.apps/web/web',
+      ]),
+    );
+  });
+
+  test('stack outputs hold no kubeconfig', async () => {
+    const outputs: FleetStackOutputs = await promiseOf(fleetProgram({ fleet: defineFleet() }));
+    expect(JSON.stringify(outputs)).not.toContain('kubeconfig-of');
+    expect(outputs.clusters['edge-us-west-2'].endpoints).toContainEqual({
+      bundle: 'web',
+      namespace: 'web',
+      name: 'web',
+      dns: 'web.web.svc.cluster.local',
+      ports: [80],
+    });
+  });
+
+  test('fails listing every cluster without a kubeconfig, before deploying anything', () => {
+    fs.rmSync(path.join(dir, 'edge-us-west-1.kubeconfig'));
+    expect(() => fleetProgram({ fleet: defineFleet() })).toThrow(
+      /1 cluster has no kubeconfig; nothing was deployed:\n {2}- cluster 'edge-us-west-1': kubeconfig file .* does not exist/,
+    );
+    expect(registered).toEqual([]);
+  });
+
+  test('fails with every fleet error before deploying anything', () => {
+    const fleet = smallFleet();
+    configBundle(fleet, 'app', { targets: [] });
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west' });
+    expect(() => fleetProgram({ fleet })).toThrow(/bundle 'app': has no targets/);
+    expect(registered).toEqual([]);
+  });
+});
+
+describe('resolveKubeconfigs', () => {
+  test('reports clusters whose stack config, file or environment variable is missing', () => {
+    const fleet = smallFleet();
+    configBundle(fleet, 'app');
+    const clusters = synthesizeFleet(fleet).clusters.map((c, i) => ({
+      ...c,
+      kubeconfig: [Kubeconfig.fromStackConfig(), Kubeconfig.fromFile('/no/such/file'), Kubeconfig.fromEnv('FLEETWRIGHT_TEST_UNSET')][i],
+    }));
+    expect(() => resolveKubeconfigs(clusters, { secretNames: [] })).toThrow(
+      [
+        '3 clusters have no kubeconfig; nothing was deployed:',
+        "  - cluster 'a': no kubeconfig in the stack config; set it with `pulumi config set --secret --path 'fleetwright:kubeconfigs.a' \"$(cat kubeconfig)\"` or set fleetwright:kubeconfigDir",
+        "  - cluster 'b': kubeconfig file /no/such/file does not exist (from Kubeconfig.fromFile())",
+        "  - cluster 'c': environment variable FLEETWRIGHT_TEST_UNSET is not set (Kubeconfig.fromEnv())",
+      ].join('\n'),
+    );
+  });
+});
+
+test("typeToken and objectResourceName follow the provider's tokens and stay stable across API versions", () => {
+  expect(typeToken({ apiVersion: 'v1', kind: 'ConfigMap' })).toBe('kubernetes:core/v1:ConfigMap');
+  expect(typeToken({ apiVersion: 'apps/v1', kind: 'Deployment' })).toBe('kubernetes:apps/v1:Deployment');
+  const obj = (apiVersion: string) => ({
+    id: { apiVersion, kind: 'Ingress', namespace: 'web', name: 'x' },
+    manifest: { apiVersion, kind: 'Ingress', metadata: { name: 'x' } },
+    yaml: '',
+    sha256: '',
+  });
+  expect(objectResourceName('c1', 'web', obj('networking.k8s.io/v1'))).toBe('c1/web/Ingress.networking.k8s.io/web/x');
+  expect(objectResourceName('c1', 'web', obj('networking.k8s.io/v1beta1'))).toBe(
+    objectResourceName('c1', 'web', obj('networking.k8s.io/v1')),
+  );
+});
