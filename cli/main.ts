@@ -11,6 +11,8 @@ import {
   synthesizeFleet,
   writeSynthesis,
 } from '../constructs';
+import { DeployCommandOptions, runDeployCommand, runStatusCommand } from './deploy';
+import { runDevDown, runDevStatus, runDevUp } from './dev';
 import { loadFleet, UsageError } from './load';
 
 /** Where the CLI writes; tests capture both streams. */
@@ -30,8 +32,8 @@ function printWarnings(io: CliIo, problems: readonly Problem[]): void {
   for (const p of problems) io.err(`${formatProblem(p)}\n`);
 }
 
-/** Builds the `fleetwright` command tree. */
-export function buildProgram(io: CliIo): Command {
+/** Builds the `fleetwright` command tree; async commands put their exit code into `result`. */
+export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCode: 0 }): Command {
   const program = new Command('fleetwright')
     .description('Run a fleet of Kubernetes clusters as code')
     .option('--fleet <module>', "module exporting the fleet definition (default: the project's own fleet)")
@@ -143,6 +145,71 @@ export function buildProgram(io: CliIo): Command {
       if (plan.notRolledOut.length > 0) io.out(`not rolled out (no partition matches): ${plan.notRolledOut.join(', ')}\n`);
     });
 
+  const deployOptions = (opts: { region?: string; local?: boolean }): DeployCommandOptions => {
+    const fleet = loadFleet(fleetOption());
+    if (opts.region !== undefined && !fleet.regions.includes(opts.region)) {
+      throw new UsageError(`--region ${opts.region}: no cluster is in this region; use one of ${fleet.regions.join(', ')}`);
+    }
+    return {
+      regions: opts.region ? [opts.region] : fleet.regions,
+      local: !!opts.local,
+      fleet: () => loadFleet(fleetOption()),
+      explicitFleet: fleetOption() !== undefined,
+    };
+  };
+  for (const [name, description] of [
+    ['up', 'deploy each region stack (or --region R) through the Automation API, in rollout order, and print the status table'],
+    ['preview', 'preview each region stack (or --region R)'],
+    ['destroy', 'remove everything fleetwright deployed in each region stack (or --region R)'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .option('--region <region>', 'only this region')
+      .option('--local', 'use the local fleet (stacks local-<region>, kubeconfigs from `dev up`)')
+      .action(async (opts: { region?: string; local?: boolean }) => {
+        result.exitCode = await runDeployCommand(name, deployOptions(opts), io);
+      });
+  }
+  program
+    .command('status')
+    .description("print the bundle × cluster table of states from the region stacks' outputs")
+    .option('--region <region>', 'only this region')
+    .option('--local', "use the local fleet's stacks")
+    .option('--json', 'print the stack outputs as JSON')
+    .action(async (opts: { region?: string; local?: boolean; json?: boolean }) => {
+      result.exitCode = await runStatusCommand({ ...deployOptions(opts), json: !!opts.json }, io);
+    });
+
+  const dev = program.command('dev').description('a local fleet: one real Kubernetes cluster per fleet cluster on 127.0.0.1');
+  dev
+    .command('up')
+    .description('start the local fleet (idempotent) and write one kubeconfig per cluster')
+    .option('--light', 'API servers only, one shared etcd, no controllers (for 50+ clusters)')
+    .option('--nodes <n>', 'kwok nodes per cluster', '2')
+    .option('--parallel <n>', 'clusters started at once')
+    .action(async (opts: { light?: boolean; nodes: string; parallel?: string }) => {
+      result.exitCode = await runDevUp(
+        loadFleet(fleetOption()),
+        { light: !!opts.light, nodes: Number(opts.nodes), parallel: opts.parallel ? Number(opts.parallel) : undefined },
+        io,
+      );
+    });
+  dev
+    .command('status')
+    .description('list the local clusters, their endpoints and health')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      result.exitCode = await runDevStatus(!!opts.json, io);
+    });
+  dev
+    .command('down')
+    .description("stop every local cluster process, remove the local fleet and its stacks' state")
+    .option('--quiet', 'print nothing')
+    .action(async (opts: { quiet?: boolean }) => {
+      result.exitCode = await runDevDown(opts.quiet ? { out: () => undefined, err: io.err } : io);
+    });
+
   return program;
 }
 
@@ -153,10 +220,11 @@ export function buildProgram(io: CliIo): Command {
  * @returns the exit code
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const program = buildProgram(io);
+  const result = { exitCode: 0 };
+  const program = buildProgram(io, result);
   try {
     await program.parseAsync(argv as string[]);
-    return 0;
+    return result.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof FleetValidationError) {
@@ -165,7 +233,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.err(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
       return 1;
     }
-    if (e instanceof UsageError || e instanceof FleetError) {
+    if (e instanceof UsageError || e instanceof FleetError || (e instanceof Error && e.name === 'ToolError')) {
       io.err(`error: ${e.message}\n`);
       return 1;
     }

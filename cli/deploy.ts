@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Table from 'cli-table3';
+import { Fleet } from '../constructs';
+import type { FleetStackOutputs } from '../deploy/outputs';
+import type { CliIo } from './main';
+
+/** The project root: the nearest folder above the working directory with a Pulumi.yaml, else this package's. */
+export function projectRoot(): string {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'Pulumi.yaml'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.resolve(__dirname, '..', '..');
+}
+
+/** Options shared by up, preview and destroy. */
+export interface DeployCommandOptions {
+  /** Regions to deploy, in order. */
+  readonly regions: readonly string[];
+  /** Use the local fleet's stacks. */
+  readonly local: boolean;
+  /** Loads the fleet (for `--fleet`). */
+  readonly fleet: () => Fleet;
+  /** Whether `--fleet` was given (else the stack config or the default decides). */
+  readonly explicitFleet: boolean;
+}
+
+/** Renders stack outputs as a bundle × cluster table of states. */
+export function statusTable(outputs: readonly FleetStackOutputs[]): string {
+  const clusters = outputs.flatMap((o) => Object.keys(o.clusters)).sort();
+  const bundles = [...new Set(outputs.flatMap((o) => Object.keys(o.bundles)))].sort();
+  const byCluster = new Map(outputs.flatMap((o) => Object.entries(o.clusters)));
+  const table = new Table({ head: ['bundle', ...clusters, 'ready'], style: { head: [], border: [] } });
+  for (const b of bundles) {
+    const desired = clusters.filter((c) => byCluster.get(c)?.bundles[b]);
+    const ready = desired.filter((c) => byCluster.get(c)?.bundles[b]?.state === 'Ready');
+    table.push([b, ...clusters.map((c) => byCluster.get(c)?.bundles[b]?.state ?? '-'), `${ready.length}/${desired.length}`]);
+  }
+  return table.toString();
+}
+
+function fleetLoader(opts: DeployCommandOptions): (() => Fleet) | undefined {
+  return opts.explicitFleet ? opts.fleet : undefined;
+}
+
+/**
+ * Runs `up`, `preview` or `destroy` on each region's stack through the Automation API, streaming
+ * the engine's output; on failure, says which partition, clusters and objects failed.
+ *
+ * @returns the exit code
+ */
+export async function runDeployCommand(kind: 'up' | 'preview' | 'destroy', opts: DeployCommandOptions, io: CliIo): Promise<number> {
+  const { openStack, EventCollector, explainFailure } = await import('../deploy/automation');
+  const root = projectRoot();
+  const outputs: FleetStackOutputs[] = [];
+  for (const region of opts.regions) {
+    io.out(`\n=== ${kind} region ${region}${opts.local ? ' (local fleet)' : ''} ===\n`);
+    const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
+    const collector = new EventCollector();
+    const common = { onOutput: io.out, onEvent: collector.onEvent, color: 'never' as const };
+    try {
+      if (kind === 'up') {
+        const r = await stack.up(common);
+        outputs.push(Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
+      } else if (kind === 'preview') {
+        const r = await stack.preview(common);
+        io.out(`changes: ${JSON.stringify(r.changeSummary)}\n`);
+      } else {
+        await stack.destroy(common);
+      }
+    } catch (e) {
+      const report = collector.report;
+      io.err(
+        `\n${report.failures.length > 0 ? explainFailure(opts.fleet(), region, report) : (e as Error).message.split('\n').slice(-20).join('\n')}\n`,
+      );
+      return 1;
+    }
+  }
+  if (kind === 'up' && outputs.length > 0) io.out(`\n${statusTable(outputs)}\n`);
+  return 0;
+}
+
+/**
+ * Prints the bundle × cluster table of states from the regions' stack outputs.
+ *
+ * @returns the exit code
+ */
+export async function runStatusCommand(opts: DeployCommandOptions & { readonly json: boolean }, io: CliIo): Promise<number> {
+  const { openStack } = await import('../deploy/automation');
+  const root = projectRoot();
+  const outputs: FleetStackOutputs[] = [];
+  for (const region of opts.regions) {
+    const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
+    const o = await stack.outputs();
+    if (Object.keys(o).length === 0) {
+      io.err(
+        `region ${region}: stack ${stack.name} has no outputs yet; run \`npx fleetwright up --region ${region}${opts.local ? ' --local' : ''}\`\n`,
+      );
+      continue;
+    }
+    outputs.push(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
+  }
+  io.out(opts.json ? `${JSON.stringify(outputs, null, 2)}\n` : `${statusTable(outputs)}\n`);
+  return outputs.length === opts.regions.length ? 0 : 1;
+}

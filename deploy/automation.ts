@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
+import { Fleet, rolloutPlan } from '../constructs';
+import { fleetProgram } from './program';
+
+/** Where fleetwright keeps local state: the local fleet, the Pulumi file backend, the passphrase. */
+export function stateDir(root: string): string {
+  return path.resolve(process.env.FLEETWRIGHT_STATE ?? path.join(root, '.fleetwright'));
+}
+
+/** The kubeconfig folder of the local fleet. */
+export function localKubeconfigDir(root: string): string {
+  return path.join(stateDir(root), 'dev', 'kubeconfigs');
+}
+
+/** The stack of a region: `<region>`, or `local-<region>` for the local fleet. */
+export function stackName(region: string, local: boolean): string {
+  return local ? `local-${region}` : region;
+}
+
+/**
+ * Environment for the Pulumi CLI: offline, a local file backend and a generated passphrase unless
+ * the user has set their own.
+ */
+export function pulumiEnv(root: string): Record<string, string> {
+  const state = stateDir(root);
+  const env: Record<string, string> = {
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+  };
+  if (!process.env.PULUMI_BACKEND_URL && !process.env.PULUMI_ACCESS_TOKEN) {
+    fs.mkdirSync(path.join(state, 'pulumi'), { recursive: true });
+    env.PULUMI_BACKEND_URL = `file://${path.join(state, 'pulumi')}`;
+  }
+  if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+    const file = path.join(state, 'passphrase');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(state, { recursive: true });
+      fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+    }
+    env.PULUMI_CONFIG_PASSPHRASE_FILE = file;
+  }
+  return env;
+}
+
+/**
+ * Writes the config of a local-fleet stack (`stacks/Pulumi.local-<region>.yaml`, git-ignored),
+ * pointing at the local fleet's kubeconfigs. Keeps an existing file's encryption salt.
+ */
+export function writeLocalStackConfig(root: string, region: string, extra: Record<string, string> = {}): void {
+  const file = path.join(root, 'stacks', `Pulumi.${stackName(region, true)}.yaml`);
+  const salt = fs.existsSync(file) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(file, 'utf8'))?.[0] : undefined;
+  const config = { 'fleetwright:region': region, 'fleetwright:kubeconfigDir': path.relative(root, localKubeconfigDir(root)), ...extra };
+  const lines = [
+    '# Written by fleetwright for the local fleet; not committed.',
+    ...(salt ? [salt] : []),
+    'config:',
+    ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+    '',
+  ];
+  fs.writeFileSync(file, lines.join('\n'));
+}
+
+/** Options for opening a region stack. */
+export interface OpenStackOptions {
+  /** Project root (holds Pulumi.yaml). */
+  readonly root: string;
+  /** The region. */
+  readonly region: string;
+  /** Use the local fleet's stack. */
+  readonly local: boolean;
+  /**
+   * The fleet to deploy.
+   *
+   * @default - from the stack config, else the project's own
+   */
+  readonly fleet?: () => Fleet;
+}
+
+/**
+ * Opens (creating if needed) a region's stack with the fleet program inline: the program runs in
+ * this process, so no Node.js language host plugin is needed.
+ */
+export async function openStack(opts: OpenStackOptions): Promise<Stack> {
+  const name = stackName(opts.region, opts.local);
+  if (opts.local) writeLocalStackConfig(opts.root, opts.region);
+  return LocalWorkspace.createOrSelectStack(
+    {
+      stackName: name,
+      projectName: 'fleetwright',
+      program: async () => {
+        const outputs = fleetProgram({ fleet: opts.fleet?.(), root: opts.root });
+        return {
+          schemaVersion: outputs.schemaVersion,
+          fleet: outputs.fleet,
+          region: outputs.region,
+          clusters: outputs.clusters,
+          bundles: outputs.bundles,
+          rollout: outputs.rollout,
+        };
+      },
+    },
+    { workDir: opts.root, envVars: pulumiEnv(opts.root) },
+  );
+}
+
+/** A resource operation that failed, attributed to its cluster and bundle. */
+export interface FailedStep {
+  /** Cluster of the resource, when it belongs to one. */
+  readonly cluster?: string;
+  /** Bundle of the resource, when it belongs to one. */
+  readonly bundle?: string;
+  /** Pulumi resource name (`<cluster>/<bundle>/<kind>/<namespace>/<name>`). */
+  readonly resource: string;
+  /** The engine's message. */
+  readonly message: string;
+}
+
+/** What changed, per operation, and what failed. */
+export interface RunReport {
+  /** Number of resources per operation. */
+  readonly changes: Partial<Record<OpType, number>>;
+  /** Failed resources. */
+  readonly failures: readonly FailedStep[];
+}
+
+/** Collects engine events into a {@link RunReport}. */
+export class EventCollector {
+  private readonly changes: Partial<Record<OpType, number>> = {};
+  private readonly failures: FailedStep[] = [];
+
+  /** Feed every engine event here. */
+  public readonly onEvent = (e: EngineEvent): void => {
+    if (e.resOutputsEvent && e.resOutputsEvent.metadata.type !== 'pulumi:pulumi:Stack') {
+      const op = e.resOutputsEvent.metadata.op;
+      this.changes[op] = (this.changes[op] ?? 0) + 1;
+    }
+    if (e.diagnosticEvent?.severity === 'error' && e.diagnosticEvent.urn) {
+      const resource = e.diagnosticEvent.urn.slice(e.diagnosticEvent.urn.lastIndexOf('::') + 2);
+      const [cluster, bundle] = resource.includes('/') ? resource.split('/') : [resource, undefined];
+      const message = e.diagnosticEvent.message.replace(/\u001b\[[0-9;]*m/g, '').trim();
+      this.failures.push({ cluster, bundle, resource, message });
+    }
+  };
+
+  /** The report so far. */
+  public get report(): RunReport {
+    return { changes: { ...this.changes }, failures: [...this.failures] };
+  }
+}
+
+/**
+ * Explains a failed rollout in fleet terms: which partition failed on which clusters and objects,
+ * and which later partitions were not touched.
+ */
+export function explainFailure(fleet: Fleet, region: string, report: RunReport): string {
+  const plan = rolloutPlan(fleet, region);
+  const clusters = new Set(report.failures.map((f) => f.cluster).filter((c): c is string => !!c));
+  const failedIndex = plan.partitions.findIndex((p) => p.waves.flat().some((c) => clusters.has(c)));
+  const lines: string[] = [];
+  if (failedIndex >= 0) {
+    const p = plan.partitions[failedIndex];
+    lines.push(`rollout of region '${region}' failed in partition '${p.name}' on cluster(s) ${[...clusters].sort().join(', ')}:`);
+  } else {
+    lines.push(`deployment of region '${region}' failed:`);
+  }
+  for (const f of report.failures) lines.push(`  - ${f.resource}: ${f.message.split('\n')[0]}`);
+  const later = failedIndex >= 0 ? plan.partitions.slice(failedIndex + 1) : [];
+  if (later.length > 0) {
+    lines.push(`later partitions were not touched: ${later.map((p) => `${p.name} (${p.waves.flat().join(', ')})`).join('; ')}`);
+  }
+  return lines.join('\n');
+}
