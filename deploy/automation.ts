@@ -140,6 +140,7 @@ export class EventCollector {
     if (e.diagnosticEvent?.severity === 'error' && e.diagnosticEvent.urn) {
       const resource = e.diagnosticEvent.urn.slice(e.diagnosticEvent.urn.lastIndexOf('::') + 2);
       const [cluster, bundle] = resource.includes('/') ? resource.split('/') : [resource, undefined];
+      // eslint-disable-next-line no-control-regex
       const message = e.diagnosticEvent.message.replace(/\u001b\[[0-9;]*m/g, '').trim();
       this.failures.push({ cluster, bundle, resource, message });
     }
