@@ -47,14 +47,18 @@ export function pulumiEnv(root: string): Record<string, string> {
 
 /**
  * Writes the config of a local-fleet stack (`stacks/Pulumi.local-<region>.yaml`, git-ignored),
- * pointing at the local fleet's kubeconfigs. Keeps an existing file's encryption salt.
+ * pointing at the local fleet's kubeconfigs. Keeps the encryption salt Pulumi wrote, as long as the
+ * file was written for the same state folder (whose passphrase the salt belongs to).
  */
 export function writeLocalStackConfig(root: string, region: string, extra: Record<string, string> = {}): void {
   const file = path.join(root, 'stacks', `Pulumi.${stackName(region, true)}.yaml`);
-  const salt = fs.existsSync(file) ? /^encryptionsalt: .*$/m.exec(fs.readFileSync(file, 'utf8'))?.[0] : undefined;
+  const marker = `# state: ${stateDir(root)}`;
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const salt = old.includes(marker) ? /^encryptionsalt: .*$/m.exec(old)?.[0] : undefined;
   const config = { 'fleetwright:region': region, 'fleetwright:kubeconfigDir': path.relative(root, localKubeconfigDir(root)), ...extra };
   const lines = [
     '# Written by fleetwright for the local fleet; not committed.',
+    marker,
     ...(salt ? [salt] : []),
     'config:',
     ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),

@@ -35,6 +35,34 @@ export const SAMPLE_CLUSTERS: readonly SampleCluster[] = [
   { name: 'edge-onprem-2', region: 'onprem', env: 'dev', arch: 'arm64' },
 ];
 
+/** Variations of the sample fleet, for tests and demos of changes. */
+export interface SampleFleetOptions {
+  /**
+   * The clusters to define (tests pass a shuffled list).
+   *
+   * @default SAMPLE_CLUSTERS
+   */
+  readonly clusters?: readonly SampleCluster[];
+  /**
+   * Replicas of `web` in prod and test (dev gets the bundle default, 1).
+   *
+   * @default { prod: 3, test: 2 }
+   */
+  readonly webReplicas?: { readonly prod: number; readonly test: number };
+  /**
+   * Image of `web`.
+   *
+   * @default "nginx:1.27-alpine"
+   */
+  readonly webImage?: string;
+  /**
+   * Clusters excluded from `prod-policies` with a `doNotDeploy` target.
+   *
+   * @default []
+   */
+  readonly prodPoliciesExclude?: readonly string[];
+}
+
 /**
  * The project's own fleet: six edge clusters in three regions and four bundles.
  *
@@ -46,9 +74,11 @@ export const SAMPLE_CLUSTERS: readonly SampleCluster[] = [
  *
  * Each region's overlay (`regions/`) rewrites images to the region's registry mirror.
  *
- * @param clusters the clusters to define (tests pass a shuffled list)
+ * @param options variations (tests use them to change one thing)
  */
-export function defineFleet(clusters: readonly SampleCluster[] = SAMPLE_CLUSTERS): Fleet {
+export function defineFleet(options: SampleFleetOptions = {}): Fleet {
+  const clusters = options.clusters ?? SAMPLE_CLUSTERS;
+  const replicas = options.webReplicas ?? { prod: 3, test: 2 };
   const fleet = new Fleet({
     name: 'edge',
     // Each region stack rolls out to its dev/test cluster first, then to prod once that is Ready.
@@ -84,12 +114,12 @@ export function defineFleet(clusters: readonly SampleCluster[] = SAMPLE_CLUSTERS
 
   const web = new Bundle(fleet, 'web', {
     defaultNamespace: 'web',
-    values: { replicas: 1, image: 'nginx:1.27-alpine', logLevel: 'info' },
+    values: { replicas: 1, image: options.webImage ?? 'nginx:1.27-alpine', logLevel: 'info' },
     sources: [Source.chart(webApp, 'web-app')],
     targets: [{ name: 'all', clusterSelector: {} }],
     targetCustomizations: [
-      { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, values: { replicas: 3, logLevel: 'warn' } },
-      { name: 'test', clusterSelector: { matchLabels: { env: 'test' } }, values: { replicas: 2 } },
+      { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, values: { replicas: replicas.prod, logLevel: 'warn' } },
+      { name: 'test', clusterSelector: { matchLabels: { env: 'test' } }, values: { replicas: replicas.test } },
     ],
   });
 
@@ -103,7 +133,10 @@ export function defineFleet(clusters: readonly SampleCluster[] = SAMPLE_CLUSTERS
     defaultNamespace: 'web',
     dependsOn: [web],
     sources: [Source.chart(prodPolicies, 'policies')],
-    targets: [{ name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } } }],
+    targets: [
+      ...(options.prodPoliciesExclude ?? []).map((clusterName) => ({ name: `exclude-${clusterName}`, clusterName, doNotDeploy: true })),
+      { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } } },
+    ],
   });
 
   return fleet;

@@ -71,7 +71,7 @@ describe('the sample fleet', () => {
   test('synthesis is byte-identical across runs and independent of declaration order', () => {
     const once = synthFiles(synthesizeFleet(defineFleet()));
     const twice = synthFiles(synthesizeFleet(defineFleet()));
-    const shuffled = synthFiles(synthesizeFleet(defineFleet([...SAMPLE_CLUSTERS].reverse())));
+    const shuffled = synthFiles(synthesizeFleet(defineFleet({ clusters: [...SAMPLE_CLUSTERS].reverse() })));
     expect([...twice]).toEqual([...once]);
     expect([...shuffled]).toEqual([...once]);
   });

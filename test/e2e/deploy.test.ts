@@ -1,0 +1,140 @@
+/**
+ * End-to-end deployment of the sample fleet to a local fleet of six real clusters through the real
+ * Pulumi engine and Kubernetes provider: first deploy, no-change rerun, a customization change, a
+ * targeting change, a cluster outage during a rollout, and destroy.
+ */
+import * as path from 'node:path';
+import { OpType } from '@pulumi/pulumi/automation';
+import { synthesizeFleet } from '../../constructs';
+import { EventCollector, openStack } from '../../deploy/automation';
+import { FleetStackOutputs } from '../../deploy/outputs';
+import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
+import { runOk } from '../../dev/tools';
+import { defineFleet, SampleFleetOptions } from '../../fleet';
+import { e2eStateDir, fleetObjects } from './helpers';
+
+jest.setTimeout(30 * 60_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const REGIONS = ['onprem', 'us-east', 'us-west'];
+const KINDS = ['namespaces', 'customresourcedefinitions.apiextensions.k8s.io', 'configmaps', 'services', 'deployments.apps', 'poddisruptionbudgets.policy', 'prometheusrules.monitoring.coreos.com'];
+
+let paths: LocalFleetPaths;
+let kubeconfigs: Record<string, string>;
+const savedState = process.env.FLEETWRIGHT_STATE;
+
+/** Deploys one region; returns which clusters saw which operations and the outputs. */
+async function up(region: string, options: SampleFleetOptions = {}): Promise<{ ops: Record<string, OpType[]>; outputs: FleetStackOutputs; failures: string[] }> {
+  const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet(options) });
+  const collector = new EventCollector();
+  const ops: Record<string, OpType[]> = {};
+  try {
+    const r = await stack.up({
+      color: 'never',
+      onEvent: (e) => {
+        collector.onEvent(e);
+        const md = e.resOutputsEvent?.metadata;
+        if (md && md.type.startsWith('kubernetes:') && md.op !== 'same') {
+          const cluster = md.urn.slice(md.urn.lastIndexOf('::') + 2).split('/')[0];
+          (ops[cluster] ??= []).push(md.op);
+        }
+      },
+    });
+    const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs;
+    return { ops, outputs, failures: [] };
+  } catch {
+    return { ops, outputs: undefined as unknown as FleetStackOutputs, failures: collector.report.failures.map((f) => `${f.resource}: ${f.message}`) };
+  }
+}
+
+/** What synth says each cluster must hold, as `Kind/namespace/name`. */
+function desired(options: SampleFleetOptions = {}): Record<string, string[]> {
+  return Object.fromEntries(
+    synthesizeFleet(defineFleet(options)).clusters.map((c) => [
+      c.name,
+      [...c.namespaces, ...c.bundles.flatMap((b) => b.objects)].map((o) => `${o.id.kind}/${o.id.namespace}/${o.id.name}`).sort(),
+    ]),
+  );
+}
+
+async function live(): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [c, kc] of Object.entries(kubeconfigs)) out[c] = await fleetObjects(kc, 'edge', KINDS);
+  return out;
+}
+
+beforeAll(async () => {
+  process.env.FLEETWRIGHT_STATE = e2eStateDir('deploy');
+  paths = { dir: path.join(process.env.FLEETWRIGHT_STATE, 'dev') };
+  const clusters = await devUp(defineFleet(), paths, { mode: LocalFleetMode.FULL, nodes: 1 }, () => undefined);
+  kubeconfigs = Object.fromEntries(clusters.map((c) => [c.name, c.kubeconfig]));
+});
+
+afterAll(async () => {
+  if (paths) await devDown(paths, () => undefined);
+  process.env.FLEETWRIGHT_STATE = savedState;
+});
+
+test('up puts exactly the synthesized objects on every cluster, and every bundle is Ready', async () => {
+  const outputs: FleetStackOutputs[] = [];
+  for (const region of REGIONS) {
+    const r = await up(region);
+    expect(r.failures).toEqual([]);
+    outputs.push(r.outputs);
+  }
+  expect(await live()).toEqual(desired());
+  const onClusters = (bundle: string) => outputs.flatMap((o) => Object.entries(o.clusters).filter(([, c]) => c.bundles[bundle]?.state === 'Ready').map(([n]) => n));
+  expect(onClusters('hello')).toHaveLength(6);
+  expect(onClusters('prod-policies').sort()).toEqual(['edge-onprem-1', 'edge-us-east-1', 'edge-us-west-1']);
+  for (const o of outputs) expect(Object.values(o.clusters).every((c) => c.state === 'Ready')).toBe(true);
+});
+
+test('a second up makes no changes', async () => {
+  for (const region of REGIONS) {
+    const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet() });
+    const preview = await stack.preview({ color: 'never' });
+    expect(Object.keys(preview.changeSummary).filter((op) => op !== 'same')).toEqual([]);
+  }
+});
+
+test('changing one target customization updates only the clusters it targets', async () => {
+  const r = await up('us-east', { webReplicas: { prod: 3, test: 4 } });
+  expect(r.failures).toEqual([]);
+  expect(Object.keys(r.ops)).toEqual(['edge-us-east-2']);
+  expect(r.ops['edge-us-east-2']).toEqual(['update']);
+});
+
+test('taking a cluster out of a bundle\'s targets deletes that bundle\'s objects from it only', async () => {
+  const options = { prodPoliciesExclude: ['edge-us-west-1'] };
+  const r = await up('us-west', options);
+  expect(r.failures).toEqual([]);
+  expect(r.ops).toEqual({ 'edge-us-west-1': ['delete'] });
+  const now = await live();
+  expect(now['edge-us-west-1']).toEqual(desired(options)['edge-us-west-1']);
+  expect(now['edge-us-west-1']).not.toContain('PodDisruptionBudget/web/web');
+  expect(now['edge-us-east-1']).toContain('PodDisruptionBudget/web/web');
+});
+
+test('a cluster down during up fails its partition, naming it, and leaves later partitions untouched; a rerun converges', async () => {
+  const env = { ...process.env, KWOK_WORKDIR: path.join(paths.dir, 'kwok') };
+  const changed = { webReplicas: { prod: 3, test: 4 }, webImage: 'nginx:1.28-alpine' };
+  await runOk('stopping edge-us-east-2', 'kwokctl', ['--name', 'edge-us-east-2', 'stop', 'cluster'], { env });
+  const failed = await up('us-east', changed);
+  expect(failed.failures.join('\n')).toMatch(/edge-us-east-2/);
+  expect(failed.ops['edge-us-east-1']).toBeUndefined();
+  await runOk('starting edge-us-east-2', 'kwokctl', ['--name', 'edge-us-east-2', 'start', 'cluster', '--wait', '120s'], { env });
+  const rerun = await up('us-east', changed);
+  expect(rerun.failures).toEqual([]);
+  const now = await live();
+  const want = desired(changed);
+  expect(now['edge-us-east-1']).toEqual(want['edge-us-east-1']);
+  expect(now['edge-us-east-2']).toEqual(want['edge-us-east-2']);
+});
+
+test('destroy leaves no fleet object on any cluster', async () => {
+  for (const region of REGIONS) {
+    const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet() });
+    await stack.destroy({ color: 'never' });
+  }
+  for (const objects of Object.values(await live())) expect(objects).toEqual([]);
+});
