@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: build (or reuse) the toolchain, install and build fleetwright,
+# start the local fleet (the sample fleet's 6 clusters on 127.0.0.1), deploy every region stack in
+# rollout order and print the bundle × cluster status table. Running it again changes nothing.
+#
+# usage: scripts/deploy-local.sh        (stop the local fleet with: npx fleetwright dev down)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+echo "==> toolchain"
+bash toolchain/setup.sh >/dev/null
+# shellcheck source=../toolchain/env.sh
+source toolchain/env.sh
+echo "node $(node --version), $(pulumi version)"
+
+echo "==> npm"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm run --silent build
+fi
+
+echo "==> local fleet"
+npx fleetwright dev up
+
+echo "==> deploy"
+npx fleetwright up --local
