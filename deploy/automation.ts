@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
 import { Fleet, rolloutPlan } from '../constructs';
+import { LocalFleetMode, readState } from '../dev/local-fleet';
 import { fleetProgram } from './program';
 
 /** Where fleetwright keeps local state: the local fleet, the Pulumi file backend, the passphrase. */
@@ -29,6 +30,8 @@ export function pulumiEnv(root: string): Record<string, string> {
   const env: Record<string, string> = {
     PULUMI_SKIP_UPDATE_CHECK: 'true',
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    // Use the provider from the plugin cache at its exact version, even if one is on PATH.
+    PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
   };
   if (!process.env.PULUMI_BACKEND_URL && !process.env.PULUMI_ACCESS_TOKEN) {
     fs.mkdirSync(path.join(state, 'pulumi'), { recursive: true });
@@ -89,7 +92,11 @@ export interface OpenStackOptions {
  */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   const name = stackName(opts.region, opts.local);
-  if (opts.local) writeLocalStackConfig(opts.root, opts.region);
+  if (opts.local) {
+    // API servers without controllers never make workloads Ready: do not wait for them.
+    const light = readState({ dir: path.join(stateDir(opts.root), 'dev') })?.mode === LocalFleetMode.LIGHT;
+    writeLocalStackConfig(opts.root, opts.region, light ? { 'fleetwright:skipAwait': 'true' } : {});
+  }
   return LocalWorkspace.createOrSelectStack(
     {
       stackName: name,

@@ -25,6 +25,13 @@ export interface GeneratedFleetOptions {
    * @default 3
    */
   readonly prodReplicas?: number;
+  /**
+   * Distinguishes repeated deployments of the same generated fleet: names the fleet
+   * `generated-<runId>` and its namespaces `ns-<runId>-<n>`, so every run creates fresh objects.
+   *
+   * @default - fleet `generated`, namespaces `ns-<n>`
+   */
+  readonly runId?: string;
 }
 
 const REGIONS = ['us-west', 'us-east', 'eu-west', 'eu-central', 'ap-south'];
@@ -76,7 +83,8 @@ function plainObjects(name: string): KubeObject[] {
  * bundles each targeting every cluster with a `prod` customization.
  */
 export function generateFleet(options: GeneratedFleetOptions): Fleet {
-  const fleet = new Fleet({ name: 'generated' });
+  const fleet = new Fleet({ name: options.runId ? `generated-${options.runId}` : 'generated' });
+  const nsPrefix = options.runId ? `ns-${options.runId}-` : 'ns-';
   const seed = options.shuffleSeed ?? 0;
   const clusterScope = new Construct(fleet, 'Clusters');
   const clusterIdx = shuffled(
@@ -102,7 +110,7 @@ export function generateFleet(options: GeneratedFleetOptions): Fleet {
   )) {
     const name = `bundle-${String(i).padStart(2, '0')}`;
     new Bundle(bundleScope, name, {
-      defaultNamespace: `ns-${i % 5}`,
+      defaultNamespace: `${nsPrefix}${i % 5}`,
       values: { replicas: 1 },
       sources: [i % 2 === 0 ? Source.chart(chartBundle) : Source.objects(plainObjects(name))],
       targets: [{ name: 'all', clusterSelector: {} }],
