@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   const runs = Number(arg('runs', '3'));
   const root = projectRoot();
   const state = readState(localFleetPaths(root));
-  if (!state || state.mode !== mode) throw new Error(`start the local fleet in ${mode} mode first (npx fleetwright dev up${mode === 'light' ? ' --light' : ''})`);
+  if (!state || state.mode !== mode)
+    throw new Error(`start the local fleet in ${mode} mode first (npx fleetwright dev up${mode === 'light' ? ' --light' : ''})`);
   const kubeconfigs = Object.fromEntries(Object.values(state.clusters).map((c) => [c.name, c.kubeconfig]));
   const fleetFor = (run: string): Fleet => (mode === 'light' ? benchFleet(run) : defineFleet());
   const regions = fleetFor('r').regions;
@@ -69,32 +70,54 @@ async function main(): Promise<void> {
     for (let run = 0; run < runs; run++) {
       const fleet = (): Fleet => fleetFor(`p${run}`);
       const stacks = await Promise.all(regions.map((region) => openStack({ root, region, local: true, fleet })));
-      samples.up.push(await timed(async () => {
-        for (const s of stacks) await s.up({ color: 'never' });
-      }));
-      samples.preview.push(await timed(async () => {
-        for (const s of stacks) await s.preview({ color: 'never', expectNoChanges: true });
-      }));
+      samples.up.push(
+        await timed(async () => {
+          for (const s of stacks) await s.up({ color: 'never' });
+        }),
+      );
+      samples.preview.push(
+        await timed(async () => {
+          for (const s of stacks) await s.preview({ color: 'never', expectNoChanges: true });
+        }),
+      );
       if (mode === 'full') for (const s of stacks) await s.destroy({ color: 'never' });
       else for (const s of stacks) await s.workspace.removeStack(s.name, { force: true });
 
       const out = path.join(tmp, `k${run}`);
       const synth = synthesizeFleet(fleetFor(`k${run}`));
       writeSynthesis(synth, out);
-      samples.kubectl.push(await timed(async () => {
-        for (const c of synth.clusters) {
-          const dir = path.join(out, c.region, c.name);
-          for (const file of fs.readdirSync(dir).sort()) kubectl(['--kubeconfig', kubeconfigs[c.name], 'apply', '--server-side', '-f', path.join(dir, file)], 20);
-          if (mode === 'full') kubectl(['--kubeconfig', kubeconfigs[c.name], 'wait', '--for=condition=Available', 'deployments', '--all', '-A', '-l', `fleetwright.io/fleet=${synth.fleet}`, '--timeout=300s']);
-        }
-      }));
+      samples.kubectl.push(
+        await timed(async () => {
+          for (const c of synth.clusters) {
+            const dir = path.join(out, c.region, c.name);
+            for (const file of fs.readdirSync(dir).sort())
+              kubectl(['--kubeconfig', kubeconfigs[c.name], 'apply', '--server-side', '-f', path.join(dir, file)], 20);
+            if (mode === 'full')
+              kubectl([
+                '--kubeconfig',
+                kubeconfigs[c.name],
+                'wait',
+                '--for=condition=Available',
+                'deployments',
+                '--all',
+                '-A',
+                '-l',
+                `fleetwright.io/fleet=${synth.fleet}`,
+                '--timeout=300s',
+              ]);
+          }
+        }),
+      );
       if (mode === 'full') {
         for (const c of synth.clusters) {
           const dir = path.join(out, c.region, c.name);
-          for (const file of fs.readdirSync(dir).sort().reverse()) kubectl(['--kubeconfig', kubeconfigs[c.name], 'delete', '--wait', '--ignore-not-found', '-f', path.join(dir, file)]);
+          for (const file of fs.readdirSync(dir).sort().reverse())
+            kubectl(['--kubeconfig', kubeconfigs[c.name], 'delete', '--wait', '--ignore-not-found', '-f', path.join(dir, file)]);
         }
       }
-      process.stderr.write(`run ${run + 1}: up ${samples.up[run].toFixed(1)}s, preview ${samples.preview[run].toFixed(1)}s, kubectl ${samples.kubectl[run].toFixed(1)}s\n`);
+      process.stderr.write(
+        `run ${run + 1}: up ${samples.up[run].toFixed(1)}s, preview ${samples.preview[run].toFixed(1)}s, kubectl ${samples.kubectl[run].toFixed(1)}s\n`,
+      );
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -4,9 +4,10 @@
  * targeting change, a cluster outage during a rollout, and destroy.
  */
 import * as path from 'node:path';
-import { OpType } from '@pulumi/pulumi/automation';
+import { LocalWorkspace, OpType } from '@pulumi/pulumi/automation';
 import { synthesizeFleet } from '../../constructs';
-import { EventCollector, openStack } from '../../deploy/automation';
+import { EventCollector, openStack, pulumiEnv } from '../../deploy/automation';
+import { consumerProgram } from '../../examples/consumer';
 import { FleetStackOutputs } from '../../deploy/outputs';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
 import { runOk } from '../../dev/tools';
@@ -17,14 +18,25 @@ jest.setTimeout(30 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const REGIONS = ['onprem', 'us-east', 'us-west'];
-const KINDS = ['namespaces', 'customresourcedefinitions.apiextensions.k8s.io', 'configmaps', 'services', 'deployments.apps', 'poddisruptionbudgets.policy', 'prometheusrules.monitoring.coreos.com'];
+const KINDS = [
+  'namespaces',
+  'customresourcedefinitions.apiextensions.k8s.io',
+  'configmaps',
+  'services',
+  'deployments.apps',
+  'poddisruptionbudgets.policy',
+  'prometheusrules.monitoring.coreos.com',
+];
 
 let paths: LocalFleetPaths;
 let kubeconfigs: Record<string, string>;
 const savedState = process.env.FLEETWRIGHT_STATE;
 
 /** Deploys one region; returns which clusters saw which operations and the outputs. */
-async function up(region: string, options: SampleFleetOptions = {}): Promise<{ ops: Record<string, OpType[]>; outputs: FleetStackOutputs; failures: string[] }> {
+async function up(
+  region: string,
+  options: SampleFleetOptions = {},
+): Promise<{ ops: Record<string, OpType[]>; outputs: FleetStackOutputs; failures: string[] }> {
   const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet(options) });
   const collector = new EventCollector();
   const ops: Record<string, OpType[]> = {};
@@ -43,7 +55,11 @@ async function up(region: string, options: SampleFleetOptions = {}): Promise<{ o
     const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs;
     return { ops, outputs, failures: [] };
   } catch {
-    return { ops, outputs: undefined as unknown as FleetStackOutputs, failures: collector.report.failures.map((f) => `${f.resource}: ${f.message}`) };
+    return {
+      ops,
+      outputs: undefined as unknown as FleetStackOutputs,
+      failures: collector.report.failures.map((f) => `${f.resource}: ${f.message}`),
+    };
   }
 }
 
@@ -83,10 +99,39 @@ test('up puts exactly the synthesized objects on every cluster, and every bundle
     outputs.push(r.outputs);
   }
   expect(await live()).toEqual(desired());
-  const onClusters = (bundle: string) => outputs.flatMap((o) => Object.entries(o.clusters).filter(([, c]) => c.bundles[bundle]?.state === 'Ready').map(([n]) => n));
+  const onClusters = (bundle: string) =>
+    outputs.flatMap((o) =>
+      Object.entries(o.clusters)
+        .filter(([, c]) => c.bundles[bundle]?.state === 'Ready')
+        .map(([n]) => n),
+    );
   expect(onClusters('hello')).toHaveLength(6);
   expect(onClusters('prod-policies').sort()).toEqual(['edge-onprem-1', 'edge-us-east-1', 'edge-us-west-1']);
   for (const o of outputs) expect(Object.values(o.clusters).every((c) => c.state === 'Ready')).toBe(true);
+});
+
+test('another team reads the outputs with StackReference (examples/consumer)', async () => {
+  const stack = await LocalWorkspace.createOrSelectStack(
+    {
+      stackName: 'consumer',
+      projectName: 'fleet-consumer',
+      program: async () => {
+        const o = consumerProgram('organization/fleetwright/local-us-west');
+        return { webEndpoints: o.webEndpoints, notReady: o.notReady };
+      },
+    },
+    { workDir: path.join(ROOT, 'examples', 'consumer'), envVars: pulumiEnv(ROOT) },
+  );
+  try {
+    const r = await stack.up({ color: 'never' });
+    expect(r.outputs.webEndpoints.value).toEqual({
+      'edge-us-west-1': 'web.web.svc.cluster.local',
+      'edge-us-west-2': 'web.web.svc.cluster.local',
+    });
+    expect(r.outputs.notReady.value).toEqual([]);
+  } finally {
+    await stack.workspace.removeStack('consumer', { force: true });
+  }
 });
 
 test('a second up makes no changes', async () => {
@@ -104,7 +149,7 @@ test('changing one target customization updates only the clusters it targets', a
   expect(r.ops['edge-us-east-2']).toEqual(['update']);
 });
 
-test('taking a cluster out of a bundle\'s targets deletes that bundle\'s objects from it only', async () => {
+test("taking a cluster out of a bundle's targets deletes that bundle's objects from it only", async () => {
   const options = { prodPoliciesExclude: ['edge-us-west-1'] };
   const r = await up('us-west', options);
   expect(r.failures).toEqual([]);

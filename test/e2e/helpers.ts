@@ -13,7 +13,9 @@ export async function kubectl(kubeconfig: string, ...args: string[]): Promise<st
 export async function fleetObjects(kubeconfig: string, fleet: string, kinds: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const kind of kinds) {
-    const r = await run('kubectl', ['--kubeconfig', kubeconfig, 'get', kind, '-A', '-l', `fleetwright.io/fleet=${fleet}`, '-o', 'json'], { timeoutMs: 60_000 });
+    const r = await run('kubectl', ['--kubeconfig', kubeconfig, 'get', kind, '-A', '-l', `fleetwright.io/fleet=${fleet}`, '-o', 'json'], {
+      timeoutMs: 60_000,
+    });
     if (r.code !== 0 && /doesn't have a resource type/.test(r.stderr)) continue;
     if (r.code !== 0) throw new Error(`kubectl get ${kind} failed: ${r.stderr}`);
     const list = JSON.parse(r.stdout) as { items: { kind: string; metadata: { name: string; namespace?: string } }[] };

@@ -40,7 +40,11 @@ beforeAll(async () => {
         for (const c of CLUSTERS) {
           const provider = new k8s.Provider(c, { kubeconfig: fs.readFileSync(kubeconfigs[c], 'utf8'), clusterIdentifier: c });
           const ns = new k8s.core.v1.Namespace(`${c}-ns`, { metadata: { name: 'smoke' } }, { provider });
-          new k8s.core.v1.ConfigMap(`${c}-cm`, { metadata: { name: 'greeting', namespace: 'smoke' }, data: { cluster: c } }, { provider, dependsOn: [ns] });
+          new k8s.core.v1.ConfigMap(
+            `${c}-cm`,
+            { metadata: { name: 'greeting', namespace: 'smoke' }, data: { cluster: c } },
+            { provider, dependsOn: [ns] },
+          );
           new k8s.apps.v1.Deployment(
             `${c}-deploy`,
             {
