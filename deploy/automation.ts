@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
 import { Fleet, rolloutPlan } from '../constructs';
 import { LocalFleetMode, readState } from '../dev/local-fleet';
-import { fleetProgram } from './program';
+import { fleetStackExports } from './program';
 
 /** Where fleetwright keeps local state: the local fleet, the Pulumi file backend, the passphrase. */
 export function stateDir(root: string): string {
@@ -101,17 +101,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     {
       stackName: name,
       projectName: 'fleetwright',
-      program: async () => {
-        const outputs = fleetProgram({ fleet: opts.fleet?.(), root: opts.root });
-        return {
-          schemaVersion: outputs.schemaVersion,
-          fleet: outputs.fleet,
-          region: outputs.region,
-          clusters: outputs.clusters,
-          bundles: outputs.bundles,
-          rollout: outputs.rollout,
-        };
-      },
+      program: async () => fleetStackExports({ fleet: opts.fleet?.(), root: opts.root }),
     },
     { workDir: opts.root, envVars: pulumiEnv(opts.root) },
   );

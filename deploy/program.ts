@@ -75,3 +75,12 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
   });
   return deployment.outputs;
 }
+
+/**
+ * The program's stack outputs, one per `FleetStackOutputs` field (Pulumi shows and stores each
+ * top-level output separately).
+ */
+export function fleetStackExports(options: FleetProgramOptions = {}): Record<keyof FleetStackOutputs, pulumi.Output<unknown>> {
+  const o = fleetProgram(options);
+  return { schemaVersion: o.schemaVersion, fleet: o.fleet, region: o.region, clusters: o.clusters, bundles: o.bundles, rollout: o.rollout };
+}
