@@ -11,7 +11,12 @@ import {
   synthesizeFleet,
   writeSynthesis,
 } from '../constructs';
-import { DeployCommandOptions, runDeployCommand, runStatusCommand } from './deploy';
+import * as path from 'node:path';
+import { diffDesired, hasChanges } from '../diff/compare';
+import { desiredFromSynthesis } from '../diff/model';
+import { DiffFormat, renderDiff } from '../diff/render';
+import { loadSide } from '../diff/sources';
+import { DeployCommandOptions, projectRoot, runDeployCommand, runStatusCommand } from './deploy';
 import { runDevDown, runDevStatus, runDevUp } from './dev';
 import { loadFleet, UsageError } from './load';
 
@@ -179,6 +184,23 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .option('--json', 'print the stack outputs as JSON')
     .action(async (opts: { region?: string; local?: boolean; json?: boolean }) => {
       result.exitCode = await runStatusCommand({ ...deployOptions(opts), json: !!opts.json }, io);
+    });
+
+  program
+    .command('diff')
+    .description('what changes on which cluster between two fleet definitions, without credentials (exit 0: none, 2: changes, 1: error)')
+    .requiredOption('--base <ref|dir>', 'git ref or synth output folder to compare against')
+    .option('--head <ref|dir>', 'git ref or synth output folder (default: the working tree)')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .action((opts: { base: string; head?: string; format: string }) => {
+      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`--format ${opts.format}: use text, markdown or json`);
+      const root = projectRoot();
+      const fleetModule = fleetOption() && path.relative(root, path.resolve(fleetOption() as string));
+      const base = loadSide(opts.base, root, fleetModule);
+      const head = opts.head ? loadSide(opts.head, root, fleetModule) : desiredFromSynthesis(synthesizeFleet(loadFleet(fleetOption())));
+      const d = diffDesired(base, head, { base: opts.base, head: opts.head ?? 'working tree' });
+      io.out(renderDiff(d, opts.format as DiffFormat, opts.format === 'text' && !!process.stdout.isTTY && !process.env.NO_COLOR));
+      result.exitCode = hasChanges(d) ? 2 : 0;
     });
 
   const dev = program.command('dev').description('a local fleet: one real Kubernetes cluster per fleet cluster on 127.0.0.1');
