@@ -255,7 +255,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.err(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
       return 1;
     }
-    if (e instanceof UsageError || e instanceof FleetError || (e instanceof Error && e.name === 'ToolError')) {
+    if (e instanceof UsageError || e instanceof FleetError || (e instanceof Error && ['ToolError', 'DiffSourceError'].includes(e.name))) {
       io.err(`error: ${e.message}\n`);
       return 1;
     }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load, loadAll } from 'js-yaml';
+import { DiffSourceError } from './errors';
 import { byteOrder, FleetSynthesis, KubeObject, NAMESPACES_FILE, SynthIndex } from '../constructs';
 
 /** One object of one bundle on one cluster, as written by `synth` (Secret values redacted). */
@@ -38,7 +39,7 @@ function toMap(objects: readonly KubeObject[]): Map<string, DesiredObject> {
 export function readSynthDir(dir: string): DesiredState {
   const indexFile = path.join(dir, 'index.json');
   if (!fs.existsSync(indexFile))
-    throw new Error(`${dir} is not a synth output folder (no index.json); run \`npx fleetwright synth --out ${dir}\``);
+    throw new DiffSourceError(`${dir} is not a synth output folder (no index.json); run \`npx fleetwright synth --out ${dir}\``);
   const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SynthIndex;
   const clusters: Record<string, Record<string, Map<string, DesiredObject>>> = {};
   const regions: Record<string, string> = {};

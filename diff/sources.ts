@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DiffSourceError } from './errors';
 import { DesiredState, readSynthDir } from './model';
 
 /**
@@ -17,7 +18,8 @@ export function loadSide(spec: string, root: string, fleetModule?: string): Desi
   if (fs.existsSync(spec) && fs.statSync(spec).isDirectory()) return readSynthDir(spec);
   const git = (...args: string[]): string => {
     const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`'${spec}' is neither a synth output folder nor a git ref of ${root}: ${r.stderr.trim()}`);
+    if (r.status !== 0)
+      throw new DiffSourceError(`'${spec}' is neither a synth output folder nor a git ref of ${root}: ${r.stderr.trim()}`);
     return r.stdout.trim();
   };
   const commit = git('rev-parse', '--verify', '--quiet', `${spec}^{commit}`);
@@ -26,7 +28,7 @@ export function loadSide(spec: string, root: string, fleetModule?: string): Desi
     const tree = path.join(tmp, 'tree');
     fs.mkdirSync(tree);
     const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'sh', root, commit, tree], { encoding: 'utf8' });
-    if (archive.status !== 0) throw new Error(`could not export ${spec} (${commit.slice(0, 12)}): ${archive.stderr}`);
+    if (archive.status !== 0) throw new DiffSourceError(`could not export ${spec} (${commit.slice(0, 12)}): ${archive.stderr}`);
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
     fs.writeFileSync(
       path.join(tree, '_fleetwright_synth.ts'),
@@ -37,7 +39,8 @@ export function loadSide(spec: string, root: string, fleetModule?: string): Desi
     if (fleetModule) args.push('--fleet', path.join(tree, fleetModule));
     args.push('synth', '--out', out);
     const r = spawnSync(process.execPath, args, { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`synthesizing ${spec} (${commit.slice(0, 12)}) failed:\n${(r.stderr || r.stdout).trim()}`);
+    if (r.status !== 0)
+      throw new DiffSourceError(`synthesizing ${spec} (${commit.slice(0, 12)}) failed:\n${(r.stderr || r.stdout).trim()}`);
     return readSynthDir(out);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

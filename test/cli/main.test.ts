@@ -119,3 +119,44 @@ describe('fleetwright explain', () => {
     expect(r.err).toMatch(/missing required argument 'cluster'/);
   });
 });
+
+describe('fleetwright diff', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    ({ dir, cleanup } = tmpDir());
+    await run('synth', '--out', path.join(dir, 'base'));
+  });
+  afterAll(() => cleanup());
+
+  test('exits 0 when nothing changes', async () => {
+    const r = await run('diff', '--base', path.join(dir, 'base'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/no changes\n$/);
+  });
+
+  test('exits 2 with changes and shows each change once', async () => {
+    const r = await run('--fleet', fixture('sample-variant.ts'), 'diff', '--base', path.join(dir, 'base'));
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('- bundle prod-policies leaves 1 cluster(s): edge-us-west-1');
+    expect(r.out).toContain('changed Deployment.apps web/web (bundle web) the same change on 3 clusters');
+    expect(r.out).toContain('spec.replicas: 3 → 4');
+  });
+
+  test('compares against a git ref by synthesizing that revision', async () => {
+    const r = await run('diff', '--base', 'HEAD', '--format', 'json');
+    expect([0, 2]).toContain(r.code);
+    expect(JSON.parse(r.out)).toMatchObject({ schemaVersion: 1, base: 'HEAD', head: 'working tree' });
+  }, 120_000);
+
+  test('exits 1 for a base that is neither a folder nor a git ref', async () => {
+    const r = await run('diff', '--base', 'no-such-ref-or-dir');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/'no-such-ref-or-dir' is neither a synth output folder nor a git ref/);
+  });
+
+  test('exits 1 for an unknown format', async () => {
+    const r = await run('diff', '--base', path.join(dir, 'base'), '--format', 'html');
+    expect(r).toMatchObject({ code: 1, err: 'error: --format html: use text, markdown or json\n' });
+  });
+});
