@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { diffDesired, hasChanges } from '../diff/compare';
 import { desiredFromSynthesis } from '../diff/model';
 import { DiffFormat, renderDiff } from '../diff/render';
+import { compareClusters, renderSkew, resolveClusters } from '../diff/skew';
 import { loadSide } from '../diff/sources';
 import { DeployCommandOptions, projectRoot, runDeployCommand, runStatusCommand } from './deploy';
 import { runDevDown, runDevStatus, runDevUp } from './dev';
@@ -201,6 +202,18 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
       const d = diffDesired(base, head, { base: opts.base, head: opts.head ?? 'working tree' });
       io.out(renderDiff(d, opts.format as DiffFormat, opts.format === 'text' && !!process.stdout.isTTY && !process.env.NO_COLOR));
       result.exitCode = hasChanges(d) ? 2 : 0;
+    });
+
+  program
+    .command('compare')
+    .description('how the desired state differs between clusters that should be alike, with the layer each difference comes from')
+    .argument('<a>', 'a cluster, cluster group or region')
+    .argument('[b]', 'another cluster, group or region (default: compare the members of <a>)')
+    .option('--json', 'print JSON')
+    .action((a: string, b: string | undefined, opts: { json?: boolean }) => {
+      const fleet = loadFleet(fleetOption());
+      const report = compareClusters(fleet, [...resolveClusters(fleet, a), ...(b ? resolveClusters(fleet, b) : [])]);
+      io.out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderSkew(report));
     });
 
   const dev = program.command('dev').description('a local fleet: one real Kubernetes cluster per fleet cluster on 127.0.0.1');
