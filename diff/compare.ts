@@ -174,17 +174,18 @@ export function diffDesired(base: DesiredState, head: DesiredState, labels: { ba
         const n = after.get(key);
         if (!o && n) add(cluster, region, { bundle, object: key, kind: 'added', fields: [], replacement: [] });
         else if (o && !n) add(cluster, region, { bundle, object: key, kind: 'removed', fields: [], replacement: [] });
-        else if (o && n) {
-          const ops = jsonCompare(o.manifest, n.manifest);
+        else if (o && n && o.sha256 !== n.sha256) {
+          const [before, after] = [o.manifest(), n.manifest()];
+          const ops = jsonCompare(before, after);
           if (ops.length === 0) continue;
           add(cluster, region, {
             bundle,
             object: key,
             kind: 'changed',
-            fields: fieldChanges(o.manifest, n.manifest),
+            fields: fieldChanges(before, after),
             replacement: replacementReasons(
-              o.manifest,
-              n.manifest,
+              before,
+              after,
               ops.map((op) => op.path),
             ),
           });

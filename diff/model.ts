@@ -2,14 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { DiffSourceError } from './errors';
-import { byteOrder, FleetSynthesis, KubeObject, NAMESPACES_FILE, SynthIndex } from '../constructs';
+import { byteOrder, FleetSynthesis, KubeObject, NAMESPACES_FILE, SynthesizedObject, SynthIndex } from '../constructs';
 
 /** One object of one bundle on one cluster, as written by `synth` (Secret values redacted). */
 export interface DesiredObject {
-  /** `apiVersion/kind namespace/name` without the version: stable across API version moves. */
+  /** `Kind.group namespace/name`, without the version: stable across API version moves. */
   readonly key: string;
-  /** The redacted manifest. */
-  readonly manifest: KubeObject;
+  /** SHA-256 of the object's YAML: equal hashes mean equal objects, without parsing. */
+  readonly sha256: string;
+  /** The redacted manifest, parsed on first use. */
+  manifest(): KubeObject;
 }
 
 /** What one side of a diff wants on every cluster. */
@@ -31,11 +33,30 @@ export function objectKey(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadat
   return `${obj.kind}${group} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
 }
 
-function toMap(objects: readonly KubeObject[]): Map<string, DesiredObject> {
-  return new Map(objects.map((o) => [objectKey(o), { key: objectKey(o), manifest: o }]));
+interface IndexEntry {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly sha256: string;
 }
 
-/** Reads a `synth` output folder (`index.json` and the YAML files). */
+/** Objects of one file, parsed once and only when some object of the file is needed. */
+function fromFile(file: string, entries: readonly IndexEntry[]): Map<string, DesiredObject> {
+  let parsed: KubeObject[] | undefined;
+  const load = (): KubeObject[] => (parsed ??= (loadAll(fs.readFileSync(file, 'utf8')) as KubeObject[]).filter((o) => o));
+  return new Map(
+    entries.map((e, i) => {
+      const key = objectKey({ apiVersion: e.apiVersion, kind: e.kind, metadata: { name: e.name, namespace: e.namespace || undefined } });
+      return [key, { key, sha256: e.sha256, manifest: () => load()[i] }];
+    }),
+  );
+}
+
+/**
+ * Reads a `synth` output folder: `index.json` gives every object and its hash; a YAML file is
+ * parsed only when one of its objects differs from the other side.
+ */
 export function readSynthDir(dir: string): DesiredState {
   const indexFile = path.join(dir, 'index.json');
   if (!fs.existsSync(indexFile))
@@ -46,11 +67,13 @@ export function readSynthDir(dir: string): DesiredState {
   for (const [name, c] of Object.entries(index.clusters)) {
     regions[name] = c.region;
     const bundles: Record<string, Map<string, DesiredObject>> = {};
-    const read = (file: string): KubeObject[] =>
-      fs.existsSync(file) ? (loadAll(fs.readFileSync(file, 'utf8')) as KubeObject[]).filter((o) => o) : [];
-    for (const b of Object.keys(c.bundles)) bundles[b] = toMap(read(path.join(dir, c.region, name, `${b}.yaml`)));
-    const ns = read(path.join(dir, c.region, name, NAMESPACES_FILE));
-    if (ns.length > 0) bundles[NAMESPACES_BUNDLE] = toMap(ns);
+    for (const [b, entry] of Object.entries(c.bundles)) bundles[b] = fromFile(path.join(dir, c.region, name, `${b}.yaml`), entry.objects);
+    if (c.namespaces.length > 0) {
+      bundles[NAMESPACES_BUNDLE] = fromFile(
+        path.join(dir, c.region, name, NAMESPACES_FILE),
+        c.namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', namespace: '', name: n.name, sha256: n.sha256 })),
+      );
+    }
     clusters[name] = bundles;
   }
   return { fleet: index.fleet, regions, clusters };
@@ -60,12 +83,18 @@ export function readSynthDir(dir: string): DesiredState {
 export function desiredFromSynthesis(synth: FleetSynthesis): DesiredState {
   const clusters: Record<string, Record<string, Map<string, DesiredObject>>> = {};
   const regions: Record<string, string> = {};
-  const parse = (yaml: string): KubeObject => load(yaml) as KubeObject;
+  const toMap = (objects: readonly SynthesizedObject[]): Map<string, DesiredObject> =>
+    new Map(
+      objects.map((o) => {
+        const key = objectKey(o.manifest);
+        return [key, { key, sha256: o.sha256, manifest: () => load(o.yaml) as KubeObject }];
+      }),
+    );
   for (const c of [...synth.clusters].sort((a, b) => byteOrder(a.name, b.name))) {
     regions[c.name] = c.region;
     const bundles: Record<string, Map<string, DesiredObject>> = {};
-    for (const b of c.bundles) bundles[b.name] = toMap(b.objects.map((o) => parse(o.yaml)));
-    if (c.namespaces.length > 0) bundles[NAMESPACES_BUNDLE] = toMap(c.namespaces.map((o) => parse(o.yaml)));
+    for (const b of c.bundles) bundles[b.name] = toMap(b.objects);
+    if (c.namespaces.length > 0) bundles[NAMESPACES_BUNDLE] = toMap(c.namespaces);
     clusters[c.name] = bundles;
   }
   return { fleet: synth.fleet, regions, clusters };
