@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Table from 'cli-table3';
 import { Fleet } from '../constructs';
-import { stateDir } from '../deploy/automation';
+import { stateDir } from '../deploy/paths';
 import { devDown, devStatus, devUp, LocalFleetMode, LocalFleetPaths } from '../dev/local-fleet';
 import { projectRoot } from './deploy';
 import type { CliIo } from './main';

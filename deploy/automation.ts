@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+export { localKubeconfigDir, stackName, stateDir } from './paths';
 import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
 import { Fleet, rolloutPlan } from '../constructs';
 import { LocalFleetMode, readState } from '../dev/local-fleet';
+import { localKubeconfigDir, stackName, stateDir } from './paths';
 import { fleetStackExports } from './program';
-
-/** Where fleetwright keeps local state: the local fleet, the Pulumi file backend, the passphrase. */
-export function stateDir(root: string): string {
-  return path.resolve(process.env.FLEETWRIGHT_STATE ?? path.join(root, '.fleetwright'));
-}
-
-/** The kubeconfig folder of the local fleet. */
-export function localKubeconfigDir(root: string): string {
-  return path.join(stateDir(root), 'dev', 'kubeconfigs');
-}
-
-/** The stack of a region: `<region>`, or `local-<region>` for the local fleet. */
-export function stackName(region: string, local: boolean): string {
-  return local ? `local-${region}` : region;
-}
 
 /**
  * Environment for the Pulumi CLI: offline, a local file backend and a generated passphrase unless
