@@ -98,7 +98,7 @@ export function generateFleet(options: GeneratedFleetOptions): Fleet {
       labels: { region, env: ENVS[Math.floor(i / REGIONS.length) % ENVS.length] },
     });
   }
-  for (const region of shuffled(REGIONS, seed)) {
+  for (const region of shuffled(REGIONS.slice(0, Math.min(REGIONS.length, options.clusters)), seed)) {
     new ClusterGroup(fleet, `group-${region}`, { selector: { matchLabels: { region } }, labels: { region }, values: { group: region } });
     new RegionOverlay(fleet, region, { imageRegistry: `mirror.${region}.example.com`, labels: { 'example.com/region': region } });
   }
