@@ -75,13 +75,18 @@ export async function runOk(
   return r.stdout;
 }
 
-/** Whether a process is alive. */
+/** Whether a process is alive (a zombie, exited but not yet reaped, is not). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
