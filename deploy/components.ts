@@ -34,7 +34,9 @@ export function objectResourceName(cluster: string, bundle: string, o: Synthesiz
   return `${cluster}/${bundle}/${o.id.kind}${group}/${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}`;
 }
 
-function objectInputs(obj: KubeObject, settings: DeploySettings): pulumi.Inputs {
+function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.Inputs {
+  // A plain-JSON copy: Pulumi serializes by prototype, so arrays must be this realm's arrays.
+  const obj = JSON.parse(JSON.stringify(manifest)) as KubeObject;
   const inputs: pulumi.Inputs = { ...obj };
   if (settings.skipAwait) {
     inputs.metadata = { ...obj.metadata, annotations: { ...obj.metadata.annotations, 'pulumi.com/skipAwait': 'true' } };

@@ -1,7 +1,7 @@
 import { ClusterCount, ClusterFacts, planRollout, rolloutPlan } from '../../constructs';
 import { defineFleet } from '../../fleet';
 
-const clusters = (n: number, env = (i: number) => (i % 2 ? 'prod' : 'dev')): ClusterFacts[] =>
+const clusters = (n: number, env: (i: number) => string = (i) => (i % 2 ? 'prod' : 'dev')): ClusterFacts[] =>
   Array.from({ length: n }, (_, i) => ({ name: `c${String(i).padStart(3, '0')}`, labels: { env: env(i) }, groups: [] }));
 
 describe('planRollout', () => {
