@@ -1,18 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Table from 'cli-table3';
 import { Fleet } from '../constructs';
 import type { FleetStackOutputs } from '../deploy/outputs';
-import type { CliIo } from './main';
+import { projectRoot } from '../deploy/paths';
 
-/** The project root: the nearest folder above the working directory with a Pulumi.yaml, else this package's. */
-export function projectRoot(): string {
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'Pulumi.yaml'))) return dir;
-    if (path.dirname(dir) === dir) break;
-  }
-  return path.resolve(__dirname, '..', '..');
-}
+export { projectRoot };
+import type { CliIo } from './main';
 
 /** Options shared by up, preview and destroy. */
 export interface DeployCommandOptions {

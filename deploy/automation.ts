@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 export { localKubeconfigDir, stackName, stateDir } from './paths';
@@ -38,11 +38,16 @@ export function pulumiEnv(root: string): Record<string, string> {
 /**
  * Writes the config of a local-fleet stack (`stacks/Pulumi.local-<region>.yaml`, git-ignored),
  * pointing at the local fleet's kubeconfigs. Keeps the encryption salt Pulumi wrote, as long as the
- * file was written for the same state folder (whose passphrase the salt belongs to).
+ * file was written for the same passphrase (recorded as a short hash).
  */
 export function writeLocalStackConfig(root: string, region: string, extra: Record<string, string> = {}): void {
   const file = path.join(root, 'stacks', `Pulumi.${stackName(region, true)}.yaml`);
-  const marker = `# state: ${stateDir(root)}`;
+  // The salt belongs to one passphrase: keep it only for the passphrase it was made with.
+  const env = pulumiEnv(root);
+  const passphrase =
+    process.env.PULUMI_CONFIG_PASSPHRASE ??
+    fs.readFileSync(process.env.PULUMI_CONFIG_PASSPHRASE_FILE ?? (env.PULUMI_CONFIG_PASSPHRASE_FILE as string), 'utf8');
+  const marker = `# passphrase: ${createHash('sha256').update(passphrase).digest('hex').slice(0, 16)}`;
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const salt = old.includes(marker) ? /^encryptionsalt: .*$/m.exec(old)?.[0] : undefined;
   const config = { 'fleetwright:region': region, 'fleetwright:kubeconfigDir': path.relative(root, localKubeconfigDir(root)), ...extra };

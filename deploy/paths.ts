@@ -1,4 +1,14 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+/** The project root: the nearest folder above the working directory with a Pulumi.yaml, else this package's. */
+export function projectRoot(from = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'Pulumi.yaml'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return path.resolve(__dirname, '..', '..');
+}
 
 /** Where fleetwright keeps local state: the local fleet, the Pulumi file backend, the passphrase. */
 export function stateDir(root: string): string {

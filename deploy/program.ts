@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { Fleet, FleetValidationError, formatProblem, rolloutPlan, synthesizeFleet } from '../constructs';
 import { resolveKubeconfigs } from './kubeconfig';
+import { projectRoot } from './paths';
 import { FleetStackOutputs } from './outputs';
 import { RegionDeployment } from './region';
 
@@ -16,7 +17,7 @@ export interface FleetProgramOptions {
   /**
    * Folder that relative paths in the stack config are relative to.
    *
-   * @default - the working directory (the project root under `pulumi up`)
+   * @default - the project root: the nearest folder above the working directory with a Pulumi.yaml
    */
   readonly root?: string;
 }
@@ -37,7 +38,7 @@ function loadFleetModule(modulePath: string | undefined): Fleet {
  */
 export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<FleetStackOutputs> {
   const config = new pulumi.Config('fleetwright');
-  const root = options.root ?? process.cwd();
+  const root = options.root ?? projectRoot();
   const region = config.get('region') ?? pulumi.getStack();
   const fleet = options.fleet ?? loadFleetModule(config.get('fleet') && path.resolve(root, config.get('fleet') as string));
   let synthesis;

@@ -3,6 +3,7 @@
  * Pulumi engine and Kubernetes provider: first deploy, no-change rerun, a customization change, a
  * targeting change, a cluster outage during a rollout, and destroy.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalWorkspace, OpType } from '@pulumi/pulumi/automation';
 import { synthesizeFleet } from '../../constructs';
@@ -88,6 +89,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (paths) await devDown(paths, () => undefined);
+  if (process.env.FLEETWRIGHT_STATE) fs.rmSync(process.env.FLEETWRIGHT_STATE, { recursive: true, force: true });
+  for (const region of REGIONS) fs.rmSync(path.join(ROOT, 'stacks', `Pulumi.local-${region}.yaml`), { force: true });
   process.env.FLEETWRIGHT_STATE = savedState;
 });
 
