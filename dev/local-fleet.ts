@@ -392,9 +392,13 @@ export async function devDown(paths: LocalFleetPaths, progress: Progress): Promi
   }
   const pids = [...Object.values(state.clusters).flatMap((c) => c.pids), ...(state.etcd ? [state.etcd.pid] : [])];
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 5_000;
   while (pids.some(alive) && Date.now() < deadline) await sleep(200);
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  const killDeadline = Date.now() + 5_000;
+  while (pids.some(alive) && Date.now() < killDeadline) await sleep(100);
+  const stuck = pids.filter(alive);
+  if (stuck.length > 0) progress(`processes ${stuck.join(', ')} did not stop; kill them by hand`);
   fs.rmSync(paths.dir, { recursive: true, force: true });
   return names.length;
 }
