@@ -24,16 +24,7 @@ import { defineFleet } from '../../fleet';
 import { projectRoot } from '../../cli/deploy';
 import { localFleetPaths } from '../../cli/dev';
 import { benchFleet } from './fleet';
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+import { arg, median } from '../util';
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();

@@ -13,16 +13,7 @@ import { Fleet } from '../../constructs';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
 import { defineFleet } from '../../fleet';
 import { generateFleet } from '../synth/generate';
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+import { arg, median } from '../util';
 
 /** Sum of VmRSS of every process whose command line mentions `marker`, in MiB. */
 function rssOf(marker: string): number {

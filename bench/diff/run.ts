@@ -12,16 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesizeFleet, writeSynthesis } from '../../constructs';
 import { generateFleet } from '../synth/generate';
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+import { arg, median } from '../util';
 
 function time(cmd: string, args: readonly string[], okCodes: readonly number[]): { seconds: number; stderr: string } {
   const start = process.hrtime.bigint();
