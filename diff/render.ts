@@ -28,7 +28,8 @@ function groupTitle(g: ChangeGroup): string {
  * `color` is set.
  */
 export function renderText(d: FleetDiff, color: boolean): string {
-  const paint = (style: Parameters<typeof styleText>[0], text: string): string => (color ? styleText(style, text) : text);
+  const paint = (style: Parameters<typeof styleText>[0], text: string): string =>
+    color ? styleText(style, text, { validateStream: false }) : text;
   const lines = [`fleet diff ${d.base} → ${d.head}: ${headline(d)}`];
   if (d.clustersAdded.length > 0) lines.push(paint('green', `clusters added: ${d.clustersAdded.join(', ')}`));
   if (d.clustersRemoved.length > 0) lines.push(paint('red', `clusters removed: ${d.clustersRemoved.join(', ')}`));
