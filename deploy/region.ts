@@ -56,6 +56,20 @@ export class RegionDeployment extends pulumi.ComponentResource {
     this.outputs = pulumi.all(names.map((n) => (deployments.get(n) as ClusterDeployment).status)).apply((statuses) => {
       const clusters: Record<string, ClusterStatus> = {};
       names.forEach((n, i) => (clusters[n] = statuses[i]));
+      // Clusters no rollout partition matches get nothing: their bundles wait, as Fleet's Pending.
+      for (const n of args.rollout.notRolledOut) {
+        const c = byName.get(n);
+        if (!c) continue;
+        clusters[n] = {
+          region: c.region,
+          partition: '',
+          state: c.bundles.length > 0 ? 'Pending' : 'Ready',
+          bundles: Object.fromEntries(
+            c.bundles.map((b) => [b.name, { state: 'Pending' as const, objects: b.objects.length, target: b.target }]),
+          ),
+          endpoints: [],
+        };
+      }
       const bundleNames = [...new Set(args.synthesis.clusters.flatMap((c) => c.bundles.map((b) => b.name)))].sort(byteOrder);
       const bundles: Record<string, BundleStatus> = {};
       for (const b of bundleNames) {

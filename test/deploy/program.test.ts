@@ -5,7 +5,8 @@ import { objectResourceName, typeToken } from '../../deploy/components';
 import { resolveKubeconfigs } from '../../deploy/kubeconfig';
 import { FleetStackOutputs } from '../../deploy/outputs';
 import { fleetProgram } from '../../deploy/program';
-import { Kubeconfig, synthesizeFleet } from '../../constructs';
+import { Construct } from 'constructs';
+import { Cluster, Fleet, Kubeconfig, synthesizeFleet } from '../../constructs';
 import { defineFleet } from '../../fleet';
 import { configBundle, smallFleet, tmpDir } from '../util';
 
@@ -112,6 +113,29 @@ describe('the Pulumi program (mocked engine)', () => {
     expect(() => fleetProgram({ fleet })).toThrow(/bundle 'app': has no targets/);
     expect(registered).toEqual([]);
   });
+});
+
+test('clusters no rollout partition matches are not deployed, and their bundles are Pending', async () => {
+  const { dir, cleanup } = tmpDir();
+  try {
+    const fleet = new Fleet({
+      name: 'test',
+      rolloutStrategy: { partitions: [{ name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } } }] },
+    });
+    const scope = new Construct(fleet, 'Clusters');
+    new Cluster(scope, 'p', { region: 'us-west', labels: { env: 'prod' } });
+    new Cluster(scope, 'd', { region: 'us-west', labels: { env: 'dev' } });
+    configBundle(fleet, 'app');
+    for (const c of ['p', 'd']) fs.writeFileSync(path.join(dir, `${c}.kubeconfig`), 'x');
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west' });
+    registered = [];
+    const outputs = await promiseOf(fleetProgram({ fleet }));
+    expect(registered.filter((r) => r.type === 'pulumi:providers:kubernetes').map((r) => r.name)).toEqual(['p']);
+    expect(outputs.clusters.d).toMatchObject({ partition: '', state: 'Pending', bundles: { app: { state: 'Pending', objects: 1 } } });
+    expect(outputs.bundles.app).toMatchObject({ desiredClusters: 2, readyClusters: 1, display: '1/2' });
+  } finally {
+    cleanup();
+  }
 });
 
 describe('resolveKubeconfigs', () => {
