@@ -37,7 +37,7 @@ function kubectl(args: readonly string[], retries = 0): void {
     const r = spawnSync('kubectl', args, { encoding: 'utf8' });
     if (r.status === 0) return;
     // CRDs and the custom resources using them arrive in one file: retry once the CRD is established.
-    if (attempt < retries && /ensure CRDs are installed first|no matches for kind/.test(r.stderr)) {
+    if (attempt < retries && /ensure CRDs are installed first|no matches for kind|could not find the requested resource/.test(r.stderr)) {
       spawnSync('sleep', ['1']);
       continue;
     }
