@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import {
@@ -11,7 +12,6 @@ import {
   synthesizeFleet,
   writeSynthesis,
 } from '../constructs';
-import * as path from 'node:path';
 import { diffDesired, hasChanges } from '../diff/compare';
 import { desiredFromSynthesis } from '../diff/model';
 import { DiffFormat, renderDiff } from '../diff/render';
