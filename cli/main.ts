@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
 import {
   explain,
+  Fleet,
   FleetError,
   FleetValidationError,
   formatProblem,
@@ -47,6 +48,14 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   const fleetOption = (): string | undefined => program.opts<{ fleet?: string }>().fleet;
+  /** Loads the fleet and checks that `--region`, when given, has clusters. */
+  const loadFleetForRegion = (region: string | undefined): Fleet => {
+    const fleet = loadFleet(fleetOption());
+    if (region !== undefined && !fleet.regions.includes(region)) {
+      throw new UsageError(`--region ${region}: no cluster is in this region; use one of ${fleet.regions.join(', ')}`);
+    }
+    return fleet;
+  };
 
   program
     .command('synth')
@@ -134,10 +143,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .option('--region <region>', 'only the clusters of this region (one stack)')
     .option('--json', 'print JSON')
     .action((opts: { region?: string; json?: boolean }) => {
-      const fleet = loadFleet(fleetOption());
-      if (opts.region !== undefined && !fleet.regions.includes(opts.region)) {
-        throw new UsageError(`--region ${opts.region}: no cluster is in this region; use one of ${fleet.regions.join(', ')}`);
-      }
+      const fleet = loadFleetForRegion(opts.region);
       const plan = rolloutPlan(fleet, opts.region);
       if (opts.json) {
         io.out(`${JSON.stringify(plan, null, 2)}\n`);
@@ -152,10 +158,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     });
 
   const deployOptions = (opts: { region?: string; local?: boolean }): DeployCommandOptions => {
-    const fleet = loadFleet(fleetOption());
-    if (opts.region !== undefined && !fleet.regions.includes(opts.region)) {
-      throw new UsageError(`--region ${opts.region}: no cluster is in this region; use one of ${fleet.regions.join(', ')}`);
-    }
+    const fleet = loadFleetForRegion(opts.region);
     return {
       regions: opts.region ? [opts.region] : fleet.regions,
       local: !!opts.local,

@@ -2,9 +2,9 @@ import { FleetError } from './errors';
 import { Fleet } from './fleet';
 import { byteOrder } from './names';
 import { clusterFacts } from './placement';
-import { valueLayers } from './synth';
+import { effectiveNamespaces, NamespaceSetting, valueLayers } from './synth';
 import { Placement, placeBundle } from './targeting';
-import { EffectiveValues, mergeValues, ValueOrigin, ValueLayer } from './values';
+import { EffectiveValues, mergeValues } from './values';
 
 /** Why a bundle is (or is not) on a cluster, and every effective setting with its origin. */
 export interface Explanation {
@@ -17,9 +17,9 @@ export interface Explanation {
   /** The groups the cluster is in. */
   readonly groups: readonly string[];
   /** Namespace for objects without one, and where it was set. */
-  readonly defaultNamespace: { readonly value: string; readonly origin: ValueOrigin };
+  readonly defaultNamespace: NamespaceSetting;
   /** Forced namespace, if any, and where it was set. */
-  readonly namespace?: { readonly value: string; readonly origin: ValueOrigin };
+  readonly namespace?: NamespaceSetting;
   /** Effective values with provenance (empty when the bundle is not deployed). */
   readonly values: EffectiveValues;
 }
@@ -48,15 +48,7 @@ export function explain(fleet: Fleet, clusterName: string, bundleName: string): 
   const placement = placeBundle(bundle.targets, bundle.targetCustomizations, bundle.targetCustomizationMode, f);
   const groups = fleet.clusterGroups.filter((g) => f.groups.some((x) => x.name === g.groupName));
   const overlay = fleet.regionOverlays.find((o) => o.region === cluster.region);
-  const bundleOrigin: ValueOrigin = { layer: ValueLayer.BUNDLE, source: bundle.bundleName };
-  let defaultNamespace = { value: bundle.defaultNamespace, origin: bundleOrigin };
-  let namespace = bundle.namespace ? { value: bundle.namespace, origin: bundleOrigin } : undefined;
-  placement.customizations.forEach((i, n) => {
-    const c = bundle.targetCustomizations[i];
-    const origin: ValueOrigin = { layer: ValueLayer.CUSTOMIZATION, source: placement.customizationNames[n] };
-    if (c.defaultNamespace) defaultNamespace = { value: c.defaultNamespace, origin };
-    if (c.namespace) namespace = { value: c.namespace, origin };
-  });
+  const { defaultNamespace, namespace } = effectiveNamespaces(bundle, placement);
   return {
     cluster: clusterName,
     bundle: bundleName,

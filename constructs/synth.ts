@@ -23,7 +23,7 @@ import { BundleContext, SourceError } from './sources';
 import { clusterFacts } from './placement';
 import { ClusterFacts, ObjectPatch, Placement, placeBundle } from './targeting';
 import { validateFleet } from './validate';
-import { EffectiveValues, mergeValues, ValueLayer, ValueLayerInput } from './values';
+import { EffectiveValues, mergeValues, ValueLayer, ValueLayerInput, ValueOrigin } from './values';
 
 /** Labels fleetwright puts on every object it synthesizes. */
 export const FLEET_LABEL = 'fleetwright.io/fleet';
@@ -105,6 +105,34 @@ export interface SynthOptions {
    * @default - every region
    */
   readonly region?: string;
+}
+
+/** A namespace setting and the layer that set it. */
+export interface NamespaceSetting {
+  /** The namespace. */
+  readonly value: string;
+  /** The bundle, or the customization that replaced it. */
+  readonly origin: ValueOrigin;
+}
+
+/**
+ * A bundle's `defaultNamespace` and forced `namespace` on a cluster: the bundle's, replaced by each
+ * applied customization that sets one, in order. @internal
+ */
+export function effectiveNamespaces(
+  bundle: Bundle,
+  placement: Placement,
+): { defaultNamespace: NamespaceSetting; namespace?: NamespaceSetting } {
+  const bundleOrigin: ValueOrigin = { layer: ValueLayer.BUNDLE, source: bundle.bundleName };
+  let defaultNamespace: NamespaceSetting = { value: bundle.defaultNamespace, origin: bundleOrigin };
+  let namespace: NamespaceSetting | undefined = bundle.namespace ? { value: bundle.namespace, origin: bundleOrigin } : undefined;
+  placement.customizations.forEach((i, n) => {
+    const c = bundle.targetCustomizations[i];
+    const origin: ValueOrigin = { layer: ValueLayer.CUSTOMIZATION, source: placement.customizationNames[n] };
+    if (c.defaultNamespace) defaultNamespace = { value: c.defaultNamespace, origin };
+    if (c.namespace) namespace = { value: c.namespace, origin };
+  });
+  return { defaultNamespace, namespace };
 }
 
 /** The value layers of one bundle on one cluster, lowest first. @internal */
@@ -199,13 +227,9 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       const placement = placeBundle(bundle.targets, bundle.targetCustomizations, bundle.targetCustomizationMode, f);
       if (!placement.deployed) continue;
       const subject = `bundle '${bundle.bundleName}' on cluster '${cluster.clusterName}'`;
-      let defaultNamespace = bundle.defaultNamespace;
-      let namespace = bundle.namespace;
-      for (const i of placement.customizations) {
-        const c = bundle.targetCustomizations[i];
-        if (c.defaultNamespace) defaultNamespace = c.defaultNamespace;
-        if (c.namespace) namespace = c.namespace;
-      }
+      const ns = effectiveNamespaces(bundle, placement);
+      const defaultNamespace = ns.defaultNamespace.value;
+      const namespace = ns.namespace?.value;
       const values = mergeValues(valueLayers(bundle, cluster, groups, overlay, placement));
       const ctx: BundleContext = {
         cluster: { name: cluster.clusterName, region: cluster.region, labels: cluster.labels },
