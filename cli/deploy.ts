@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
 import { Fleet } from '../constructs';
 import type { FleetStackOutputs } from '../deploy/outputs';
+import { hasChanges } from '../diff/compare';
+import { DiffFormat, renderDiff } from '../diff/render';
 import { projectRoot } from '../deploy/paths';
 
 export { projectRoot };
@@ -42,7 +44,7 @@ function fleetLoader(opts: DeployCommandOptions): (() => Fleet) | undefined {
  *
  * @returns the exit code
  */
-export async function runDeployCommand(kind: 'up' | 'preview' | 'destroy', opts: DeployCommandOptions, io: CliIo): Promise<number> {
+export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployCommandOptions, io: CliIo): Promise<number> {
   const { openStack, EventCollector, explainFailure } = await import('../deploy/automation');
   const root = projectRoot();
   const outputs: FleetStackOutputs[] = [];
@@ -55,9 +57,6 @@ export async function runDeployCommand(kind: 'up' | 'preview' | 'destroy', opts:
       if (kind === 'up') {
         const r = await stack.up(common);
         outputs.push(Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
-      } else if (kind === 'preview') {
-        const r = await stack.preview(common);
-        io.out(`changes: ${JSON.stringify(r.changeSummary)}\n`);
       } else {
         await stack.destroy(common);
       }
@@ -95,4 +94,55 @@ export async function runStatusCommand(opts: DeployCommandOptions & { readonly j
   }
   io.out(opts.json ? `${JSON.stringify(outputs, null, 2)}\n` : `${statusTable(outputs)}\n`);
   return outputs.length === opts.regions.length ? 0 : 1;
+}
+
+/** Options of `fleetwright preview`. */
+export interface PreviewCommandOptions extends DeployCommandOptions {
+  /** Refresh from the clusters first, so drift shows. */
+  readonly refresh: boolean;
+  /** Report format. */
+  readonly format: DiffFormat;
+  /** Colour the text report. */
+  readonly color: boolean;
+  /** Also stream the engine's own output to stderr. */
+  readonly verbose: boolean;
+}
+
+/**
+ * Previews each region's stack through the Automation API and prints one cluster × bundle × object
+ * report for all of them: changes grouped across clusters, drift marked, replacements and deletions
+ * loud, secrets masked.
+ *
+ * @returns 0 without changes, 2 with changes, 1 when some change cannot be planned
+ */
+export async function runPreviewCommand(opts: PreviewCommandOptions, io: CliIo): Promise<number> {
+  const { openStack } = await import('../deploy/automation');
+  const { LivePreviewCollector } = await import('../diff/live');
+  const root = projectRoot();
+  const collector = new LivePreviewCollector();
+  const stacks: string[] = [];
+  let failure: string | undefined;
+  for (const region of opts.regions) {
+    const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
+    stacks.push(stack.name);
+    io.err(`previewing region ${region} (stack ${stack.name}${opts.refresh ? ', refreshing from the clusters' : ''})\n`);
+    try {
+      await stack.preview({
+        color: 'never',
+        diff: true,
+        refresh: opts.refresh,
+        onEvent: collector.forRegion(region),
+        ...(opts.verbose ? { onOutput: io.err } : {}),
+      });
+    } catch (e) {
+      failure ??= (e as Error).message.split('\n').slice(-5).join('\n');
+    }
+  }
+  const report = collector.finish({ base: `deployed (${stacks.join(', ')})`, head: 'working tree' });
+  io.out(renderDiff(report, opts.format, opts.color));
+  if (failure !== undefined) {
+    if (!report.errors) io.err(`preview failed: ${failure}\n`);
+    return 1;
+  }
+  return hasChanges(report) ? 2 : 0;
 }

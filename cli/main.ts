@@ -15,10 +15,10 @@ import {
 } from '../constructs';
 import { diffDesired, hasChanges } from '../diff/compare';
 import { desiredFromSynthesis } from '../diff/model';
-import { DiffFormat, renderDiff } from '../diff/render';
+import { DIFF_FORMATS, DiffFormat, renderDiff } from '../diff/render';
 import { compareClusters, renderSkew, resolveClusters } from '../diff/skew';
 import { loadSide } from '../diff/sources';
-import { DeployCommandOptions, projectRoot, runDeployCommand, runStatusCommand } from './deploy';
+import { DeployCommandOptions, projectRoot, runDeployCommand, runPreviewCommand, runStatusCommand } from './deploy';
 import { runDevDown, runDevStatus, runDevUp } from './dev';
 import { loadFleet, UsageError } from './load';
 
@@ -38,6 +38,13 @@ const processIo: CliIo = {
 function printWarnings(io: CliIo, problems: readonly Problem[]): void {
   for (const p of problems) io.err(`${formatProblem(p)}\n`);
 }
+
+function parseFormat(format: string): DiffFormat {
+  if (!(DIFF_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format}: use text, markdown or json`);
+  return format as DiffFormat;
+}
+
+const wantsColor = (): boolean => !!process.stdout.isTTY && !process.env.NO_COLOR;
 
 /** Builds the `fleetwright` command tree; async commands put their exit code into `result`. */
 export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCode: 0 }): Command {
@@ -168,7 +175,6 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
   };
   for (const [name, description] of [
     ['up', 'deploy each region stack (or --region R) through the Automation API, in rollout order, and print the status table'],
-    ['preview', 'preview each region stack (or --region R)'],
     ['destroy', 'remove everything fleetwright deployed in each region stack (or --region R)'],
   ] as const) {
     program
@@ -180,6 +186,30 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
         result.exitCode = await runDeployCommand(name, deployOptions(opts), io);
       });
   }
+  program
+    .command('preview')
+    .description(
+      'what `up` would change on which cluster, from the real engine: one report for each region stack (or --region R) ' +
+        '(exit 0: none, 2: changes, 1: error)',
+    )
+    .option('--region <region>', 'only this region')
+    .option('--local', 'use the local fleet (stacks local-<region>, kubeconfigs from `dev up`)')
+    .option('--refresh', 'read the live objects first, so changes made on the clusters show as drift')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .option('--verbose', "also stream the engine's output to stderr")
+    .action(async (opts: { region?: string; local?: boolean; refresh?: boolean; format: string; verbose?: boolean }) => {
+      const format = parseFormat(opts.format);
+      result.exitCode = await runPreviewCommand(
+        {
+          ...deployOptions(opts),
+          refresh: !!opts.refresh,
+          format,
+          color: format === 'text' && wantsColor(),
+          verbose: !!opts.verbose,
+        },
+        io,
+      );
+    });
   program
     .command('status')
     .description("print the bundle × cluster table of states from the region stacks' outputs")
@@ -197,13 +227,13 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .option('--head <ref|dir>', 'git ref or synth output folder (default: the working tree)')
     .option('--format <format>', 'text, markdown or json', 'text')
     .action((opts: { base: string; head?: string; format: string }) => {
-      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`--format ${opts.format}: use text, markdown or json`);
+      const format = parseFormat(opts.format);
       const root = projectRoot();
       const fleetModule = fleetOption() && path.relative(root, path.resolve(fleetOption() as string));
       const base = loadSide(opts.base, root, fleetModule);
       const head = opts.head ? loadSide(opts.head, root, fleetModule) : desiredFromSynthesis(synthesizeFleet(loadFleet(fleetOption())));
       const d = diffDesired(base, head, { base: opts.base, head: opts.head ?? 'working tree' });
-      io.out(renderDiff(d, opts.format as DiffFormat, opts.format === 'text' && !!process.stdout.isTTY && !process.env.NO_COLOR));
+      io.out(renderDiff(d, format, format === 'text' && wantsColor()));
       result.exitCode = hasChanges(d) ? 2 : 0;
     });
 

@@ -15,6 +15,13 @@ export interface FieldChange {
   readonly before?: JsonValue;
   /** Value after (absent for `remove`). */
   readonly after?: JsonValue;
+  /**
+   * The live object drifted here (live preview only): the fleet did not change this field, the
+   * cluster's copy was changed outside fleetwright, and the update puts it back.
+   *
+   * @default false
+   */
+  readonly drift?: boolean;
 }
 
 /** The same change to the same object on one or more clusters. */
@@ -29,6 +36,13 @@ export interface ChangeGroup {
   readonly fields: readonly FieldChange[];
   /** Why Kubernetes would apply this change by delete-and-recreate, if it would. */
   readonly replacement: readonly string[];
+  /**
+   * Drift found by a live preview with `--refresh` that this change repairs, e.g. `deleted
+   * outside fleetwright` (live preview only).
+   *
+   * @default - no drift
+   */
+  readonly drift?: string;
   /** Clusters with exactly this change, sorted. */
   readonly clusters: readonly string[];
   /** Their regions, sorted. */
@@ -49,6 +63,8 @@ export interface TargetingChange {
 export interface FleetDiff {
   /** Schema version of this document. */
   readonly schemaVersion: 1;
+  /** `desired`: two fleet definitions compared offline; `live`: a preview of a deployed stack. */
+  readonly source: 'desired' | 'live';
   /** Label of the base side (a git ref or folder). */
   readonly base: string;
   /** Label of the head side. */
@@ -70,6 +86,101 @@ export interface FleetDiff {
   readonly targeting: readonly TargetingChange[];
   /** Object changes, grouped across clusters; replacements and removals first. */
   readonly groups: readonly ChangeGroup[];
+  /**
+   * Operations the engine could not plan (live preview only), e.g. a field another field manager
+   * changed on the cluster.
+   *
+   * @default - none
+   */
+  readonly errors?: readonly StepError[];
+}
+
+/** An object whose change the engine could not plan (live preview). */
+export interface StepError {
+  /** Cluster. */
+  readonly cluster: string;
+  /** Bundle (or `_namespaces`), when the resource belongs to one. */
+  readonly bundle?: string;
+  /** Pulumi resource name. */
+  readonly resource: string;
+  /** The engine's message, first lines. */
+  readonly message: string;
+  /**
+   * Set when the object drifted: another field manager now owns fields the fleet sets.
+   *
+   * @default - not a conflict
+   */
+  readonly conflict?: { readonly manager: string; readonly fields: readonly string[] };
+}
+
+/** A change of one object on one cluster, before grouping. */
+export type ObjectChange = Omit<ChangeGroup, 'clusters' | 'regions'>;
+
+/**
+ * Collects per-cluster changes and groups identical ones across clusters; the offline diff and the
+ * live preview both report through it.
+ */
+export class ChangeGrouper {
+  private readonly groups = new Map<string, { g: ObjectChange; clusters: string[]; regions: Set<string> }>();
+  private readonly targeting = new Map<string, { gained: string[]; lost: string[] }>();
+  private readonly changedClusters = new Set<string>();
+
+  /** Records a change of one object on one cluster. */
+  public add(cluster: string, region: string, g: ObjectChange): void {
+    const sig = canonicalJson([g.bundle, g.object, g.kind, g.fields, g.replacement, g.drift ?? null]);
+    const entry = this.groups.get(sig) ?? { g, clusters: [], regions: new Set<string>() };
+    entry.clusters.push(cluster);
+    entry.regions.add(region);
+    this.groups.set(sig, entry);
+    this.changedClusters.add(cluster);
+  }
+
+  /** Records a cluster gaining (or losing) a bundle. */
+  public target(bundle: string, cluster: string, gained: boolean): void {
+    const t = this.targeting.get(bundle) ?? { gained: [], lost: [] };
+    (gained ? t.gained : t.lost).push(cluster);
+    this.targeting.set(bundle, t);
+  }
+
+  /** The grouped report: replacements first, then removals, changes and additions. */
+  public finish(header: {
+    source: FleetDiff['source'];
+    base: string;
+    head: string;
+    clustersAdded: readonly string[];
+    clustersRemoved: readonly string[];
+    errors?: readonly StepError[];
+  }): FleetDiff {
+    const rank = (g: ChangeGroup): number => (g.replacement.length > 0 ? 0 : g.kind === 'removed' ? 1 : g.kind === 'changed' ? 2 : 3);
+    const list: ChangeGroup[] = [...this.groups.values()]
+      .map(({ g, clusters: cs, regions }) => ({ ...g, clusters: cs.sort(byteOrder), regions: [...regions].sort(byteOrder) }))
+      .sort(
+        (x, y) =>
+          rank(x) - rank(y) || byteOrder(x.bundle, y.bundle) || byteOrder(x.object, y.object) || byteOrder(x.clusters[0], y.clusters[0]),
+      );
+    const count = (kind: ChangeKind): number => list.filter((g) => g.kind === kind).reduce((n, g) => n + g.clusters.length, 0);
+    return {
+      schemaVersion: 1,
+      source: header.source,
+      base: header.base,
+      head: header.head,
+      summary: {
+        clustersChanged: this.changedClusters.size,
+        objectsAdded: count('added'),
+        objectsRemoved: count('removed'),
+        objectsChanged: count('changed'),
+        replacements: list.filter((g) => g.replacement.length > 0).reduce((n, g) => n + g.clusters.length, 0),
+        groups: list.length,
+      },
+      clustersAdded: [...header.clustersAdded].sort(byteOrder),
+      clustersRemoved: [...header.clustersRemoved].sort(byteOrder),
+      targeting: [...this.targeting.entries()]
+        .sort(([a], [b]) => byteOrder(a, b))
+        .map(([bundle, t]) => ({ bundle, gained: [...t.gained].sort(byteOrder), lost: [...t.lost].sort(byteOrder) })),
+      groups: list,
+      ...(header.errors && header.errors.length > 0 ? { errors: header.errors } : {}),
+    };
+  }
 }
 
 interface ImmutableRule {
@@ -146,39 +257,25 @@ export function replacementReasons(before: KubeObject, after: KubeObject, pointe
  */
 export function diffDesired(base: DesiredState, head: DesiredState, labels: { base: string; head: string }): FleetDiff {
   const clusters = [...new Set([...Object.keys(base.clusters), ...Object.keys(head.clusters)])].sort(byteOrder);
-  const groups = new Map<string, { g: Omit<ChangeGroup, 'clusters' | 'regions'>; clusters: string[]; regions: Set<string> }>();
-  const targeting = new Map<string, { gained: string[]; lost: string[] }>();
-  const changedClusters = new Set<string>();
-  const add = (cluster: string, region: string, g: Omit<ChangeGroup, 'clusters' | 'regions'>): void => {
-    const sig = canonicalJson([g.bundle, g.object, g.kind, g.fields, g.replacement]);
-    const entry = groups.get(sig) ?? { g, clusters: [], regions: new Set<string>() };
-    entry.clusters.push(cluster);
-    entry.regions.add(region);
-    groups.set(sig, entry);
-    changedClusters.add(cluster);
-  };
+  const grouper = new ChangeGrouper();
   for (const cluster of clusters) {
     const b = base.clusters[cluster] ?? {};
     const h = head.clusters[cluster] ?? {};
     const region = head.regions[cluster] ?? base.regions[cluster];
     for (const bundle of [...new Set([...Object.keys(b), ...Object.keys(h)])].sort(byteOrder)) {
-      if (!bundle.startsWith('_') && !(bundle in b) !== !(bundle in h)) {
-        const t = targeting.get(bundle) ?? { gained: [], lost: [] };
-        (bundle in h ? t.gained : t.lost).push(cluster);
-        targeting.set(bundle, t);
-      }
+      if (!bundle.startsWith('_') && !(bundle in b) !== !(bundle in h)) grouper.target(bundle, cluster, bundle in h);
       const before = b[bundle] ?? new Map<string, DesiredObject>();
       const after = h[bundle] ?? new Map<string, DesiredObject>();
       for (const key of [...new Set([...before.keys(), ...after.keys()])].sort(byteOrder)) {
         const o = before.get(key);
         const n = after.get(key);
-        if (!o && n) add(cluster, region, { bundle, object: key, kind: 'added', fields: [], replacement: [] });
-        else if (o && !n) add(cluster, region, { bundle, object: key, kind: 'removed', fields: [], replacement: [] });
+        if (!o && n) grouper.add(cluster, region, { bundle, object: key, kind: 'added', fields: [], replacement: [] });
+        else if (o && !n) grouper.add(cluster, region, { bundle, object: key, kind: 'removed', fields: [], replacement: [] });
         else if (o && n && o.sha256 !== n.sha256) {
           const [before, after] = [o.manifest(), n.manifest()];
           const ops = jsonCompare(before, after);
           if (ops.length === 0) continue;
-          add(cluster, region, {
+          grouper.add(cluster, region, {
             bundle,
             object: key,
             kind: 'changed',
@@ -193,36 +290,15 @@ export function diffDesired(base: DesiredState, head: DesiredState, labels: { ba
       }
     }
   }
-  const rank = (g: ChangeGroup): number => (g.replacement.length > 0 ? 0 : g.kind === 'removed' ? 1 : g.kind === 'changed' ? 2 : 3);
-  const list: ChangeGroup[] = [...groups.values()]
-    .map(({ g, clusters: cs, regions }) => ({ ...g, clusters: cs.sort(byteOrder), regions: [...regions].sort(byteOrder) }))
-    .sort(
-      (x, y) =>
-        rank(x) - rank(y) || byteOrder(x.bundle, y.bundle) || byteOrder(x.object, y.object) || byteOrder(x.clusters[0], y.clusters[0]),
-    );
-  const count = (kind: ChangeKind): number => list.filter((g) => g.kind === kind).reduce((n, g) => n + g.clusters.length, 0);
-  return {
-    schemaVersion: 1,
-    base: labels.base,
-    head: labels.head,
-    summary: {
-      clustersChanged: changedClusters.size,
-      objectsAdded: count('added'),
-      objectsRemoved: count('removed'),
-      objectsChanged: count('changed'),
-      replacements: list.filter((g) => g.replacement.length > 0).reduce((n, g) => n + g.clusters.length, 0),
-      groups: list.length,
-    },
+  return grouper.finish({
+    source: 'desired',
+    ...labels,
     clustersAdded: clusters.filter((c) => !(c in base.clusters)),
     clustersRemoved: clusters.filter((c) => !(c in head.clusters)),
-    targeting: [...targeting.entries()]
-      .sort(([a], [b]) => byteOrder(a, b))
-      .map(([bundle, t]) => ({ bundle, gained: t.gained, lost: t.lost })),
-    groups: list,
-  };
+  });
 }
 
 /** Whether a diff has any change. */
 export function hasChanges(d: FleetDiff): boolean {
-  return d.groups.length > 0 || d.clustersAdded.length > 0 || d.clustersRemoved.length > 0;
+  return d.groups.length > 0 || d.targeting.length > 0 || d.clustersAdded.length > 0 || d.clustersRemoved.length > 0;
 }

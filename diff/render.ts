@@ -1,8 +1,11 @@
 import { styleText } from 'node:util';
-import { ChangeGroup, FleetDiff } from './compare';
+import { ChangeGroup, FieldChange, FleetDiff, StepError } from './compare';
 
-/** Output formats of `fleetwright diff`. */
-export type DiffFormat = 'text' | 'markdown' | 'json';
+/** Output formats of `fleetwright diff` and `fleetwright preview`. */
+export const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
+
+/** Output formats of `fleetwright diff` and `fleetwright preview`. */
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 const value = (v: unknown): string => (v === undefined ? '∅' : JSON.stringify(v));
 
@@ -23,6 +26,29 @@ function groupTitle(g: ChangeGroup): string {
   return `${g.kind} ${g.object} (bundle ${g.bundle}) ${where}`;
 }
 
+/** `REPLACE`, `DRIFT`: what makes a group loud. */
+function markers(g: ChangeGroup): string[] {
+  return [
+    ...(g.replacement.length > 0 ? ['REPLACE'] : []),
+    ...(g.kind === 'removed' ? ['DELETE'] : []),
+    ...(g.drift !== undefined || g.fields.some((f) => f.drift) ? ['DRIFT'] : []),
+  ];
+}
+
+const fieldLine = (f: FieldChange): string =>
+  `${f.path}: ${value(f.before)} → ${value(f.after)}${f.drift ? ' (drift: changed on the cluster)' : ''}`;
+
+/** How to resolve a step the engine could not plan. */
+function errorLine(e: StepError): string {
+  if (e.conflict) {
+    return (
+      `${e.resource}: DRIFT ${e.conflict.fields.join(', ') || 'fields'} changed on the cluster by '${e.conflict.manager}'; ` +
+      `undo that change on ${e.cluster}, or stop setting the field in the fleet if '${e.conflict.manager}' should own it`
+    );
+  }
+  return `${e.resource}: ${e.message.split('\n')[0]}`;
+}
+
 /**
  * Renders a diff as text for terminals: changes that replace or remove objects first, coloured when
  * `color` is set.
@@ -30,7 +56,7 @@ function groupTitle(g: ChangeGroup): string {
 export function renderText(d: FleetDiff, color: boolean): string {
   const paint = (style: Parameters<typeof styleText>[0], text: string): string =>
     color ? styleText(style, text, { validateStream: false }) : text;
-  const lines = [`fleet diff ${d.base} → ${d.head}: ${headline(d)}`];
+  const lines = [`fleet ${d.source === 'live' ? 'preview' : 'diff'} ${d.base} → ${d.head}: ${headline(d)}`];
   if (d.clustersAdded.length > 0) lines.push(paint('green', `clusters added: ${d.clustersAdded.join(', ')}`));
   if (d.clustersRemoved.length > 0) lines.push(paint('red', `clusters removed: ${d.clustersRemoved.join(', ')}`));
   if (d.targeting.length > 0) {
@@ -42,14 +68,19 @@ export function renderText(d: FleetDiff, color: boolean): string {
         lines.push(paint('red', `  - bundle ${t.bundle} leaves ${t.lost.length} cluster(s): ${clusterList(t.lost, 8)}`));
     }
   }
+  if (d.errors && d.errors.length > 0) {
+    lines.push('', paint(['bold', 'red'], `${d.errors.length} object(s) cannot be planned (what depends on them was not planned either):`));
+    for (const e of d.errors) lines.push(paint('red', `  ! ${errorLine(e)}`));
+  }
   for (const g of d.groups) {
     const style = g.replacement.length > 0 || g.kind === 'removed' ? 'red' : g.kind === 'added' ? 'green' : 'yellow';
-    lines.push('', paint(['bold', style], `${g.replacement.length > 0 ? 'REPLACE ' : ''}${groupTitle(g)}`));
+    lines.push('', paint(['bold', style], [...markers(g), groupTitle(g)].join(' ')));
     if (g.clusters.length > 1) lines.push(`  clusters: ${clusterList(g.clusters, 8)}`);
+    if (g.drift) lines.push(paint('magenta', `  ~ drift: ${g.drift}`));
     for (const r of g.replacement) lines.push(paint('red', `  ! replaced: ${r}`));
-    for (const f of g.fields) lines.push(`  ${f.path}: ${value(f.before)} → ${value(f.after)}`);
+    for (const f of g.fields) lines.push(`  ${paint(f.drift ? 'magenta' : 'reset', fieldLine(f))}`);
   }
-  if (d.groups.length === 0 && d.clustersAdded.length === 0 && d.clustersRemoved.length === 0) lines.push('no changes');
+  if (!hasAnything(d)) lines.push('no changes');
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,7 +96,7 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 export function renderMarkdown(d: FleetDiff, limit = MARKDOWN_LIMIT): string {
   const s = d.summary;
   const head = [
-    `### fleetwright diff \`${d.base}\` → \`${d.head}\``,
+    `### fleetwright ${d.source === 'live' ? 'preview' : 'diff'} \`${d.base}\` → \`${d.head}\``,
     '',
     '| clusters changed | objects added | removed | changed | replaced | distinct changes |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -85,21 +116,31 @@ export function renderMarkdown(d: FleetDiff, limit = MARKDOWN_LIMIT): string {
     for (const t of d.targeting) head.push(`| ${t.bundle} | ${cell(t.gained.join(', ') || '–')} | ${cell(t.lost.join(', ') || '–')} |`);
     head.push('');
   }
-  if (d.groups.length === 0 && d.clustersAdded.length + d.clustersRemoved.length === 0) head.push('No changes.');
+  if (d.errors && d.errors.length > 0) {
+    head.push(`> [!CAUTION]\n> ${d.errors.length} object(s) cannot be planned (what depends on them was not planned either):`);
+    for (const e of d.errors) head.push(`> - ${cell(errorLine(e))}`);
+    head.push('');
+  }
+  if (!hasAnything(d)) head.push('No changes.');
   let out = `${head.join('\n')}\n`;
   let shown = 0;
   for (const g of d.groups) {
     const body = [
-      `<details><summary>${g.replacement.length > 0 ? '<b>REPLACE</b> ' : ''}${cell(groupTitle(g))}</summary>`,
+      `<details><summary>${markers(g)
+        .map((m) => `<b>${m}</b> `)
+        .join('')}${cell(groupTitle(g))}</summary>`,
       '',
       `Clusters (${g.clusters.length}): ${g.clusters.join(', ')}`,
       '',
+      ...(g.drift ? [`- :mag: drift: ${g.drift}`] : []),
       ...g.replacement.map((r) => `- :warning: replaced: ${r}`),
       ...(g.fields.length > 0
         ? [
             '| field | before | after |',
             '| --- | --- | --- |',
-            ...g.fields.map((f) => `| \`${cell(f.path)}\` | \`${cell(value(f.before))}\` | \`${cell(value(f.after))}\` |`),
+            ...g.fields.map(
+              (f) => `| \`${cell(f.path)}\`${f.drift ? ' (drift)' : ''} | \`${cell(value(f.before))}\` | \`${cell(value(f.after))}\` |`,
+            ),
           ]
         : []),
       '',
@@ -113,6 +154,10 @@ export function renderMarkdown(d: FleetDiff, limit = MARKDOWN_LIMIT): string {
   if (shown < d.groups.length)
     out += `\n_${d.groups.length - shown} more change group(s) not shown (report limit ${limit} characters); see the JSON report._\n`;
   return out;
+}
+
+function hasAnything(d: FleetDiff): boolean {
+  return d.groups.length + d.targeting.length + d.clustersAdded.length + d.clustersRemoved.length + (d.errors?.length ?? 0) > 0;
 }
 
 /** Renders a diff in the requested format. */

@@ -159,4 +159,9 @@ describe('fleetwright diff', () => {
     const r = await run('diff', '--base', path.join(dir, 'base'), '--format', 'html');
     expect(r).toMatchObject({ code: 1, err: 'error: --format html: use text, markdown or json\n' });
   });
+
+  test('preview checks its format before opening any stack', async () => {
+    const r = await run('preview', '--format', 'yaml');
+    expect(r).toMatchObject({ code: 1, err: 'error: --format yaml: use text, markdown or json\n' });
+  });
 });
