@@ -11,8 +11,10 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/tools/'],
     },
+    // Tests that run the toolchain's binaries (helm, kustomize, actionlint), without clusters.
+    { ...shared, displayName: 'tools', testMatch: ['<rootDir>/test/tools/**/*.test.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ReadCache, trackReads } from './_tracking';
+import { helmSource, HelmSourceOptions, KustomizeOptions, kustomizeSource } from './helm';
 import { byteOrder } from './names';
 import { KubeObject } from './objects';
 import { Values } from './values';
@@ -28,8 +29,7 @@ export interface BundleContext {
 
 /**
  * A source of Kubernetes objects for a bundle. Built-in sources: {@link Source.chart},
- * {@link Source.yaml} and {@link Source.objects}; Helm and Kustomize sources implement the same
- * interface.
+ * {@link Source.yaml}, {@link Source.objects}, {@link Source.helm} and {@link Source.kustomize}.
  */
 export interface IBundleSource {
   /** Short description used in messages, e.g. `yaml fleet/bundles/addons`. */
@@ -218,6 +218,29 @@ export class Source {
    */
   public static yaml(fileOrFolder: string): IBundleSource {
     return new YamlSource(path.resolve(fileOrFolder));
+  }
+
+  /**
+   * A Helm chart from a local folder or a packaged `.tgz`, rendered with the real `helm template`
+   * (CRDs included, tests skipped). Values, lowest precedence first: the chart's `values.yaml` <
+   * `valuesFiles` < `values` < the bundle's effective values for the cluster (Fleet's per-target
+   * values). Rendered once per distinct (chart, values, namespace, release): clusters that agree
+   * share one run. A remote chart is refused with a message to vendor it.
+   *
+   * @param options the chart, values, release name and optional Kustomize pass
+   */
+  public static helm(options: HelmSourceOptions): IBundleSource {
+    return helmSource(options);
+  }
+
+  /**
+   * A Kustomize folder rendered with the real `kustomize build`, once per distinct folder content.
+   * `dir` may be chosen per cluster (Fleet's per-target `kustomize.dir`).
+   *
+   * @param options the kustomization folder and its root
+   */
+  public static kustomize(options: KustomizeOptions): IBundleSource {
+    return kustomizeSource(options);
   }
 
   /**

@@ -139,6 +139,27 @@ export function defineFleet(options: SampleFleetOptions = {}): Fleet {
     ],
   });
 
+  // A vendored Helm chart; per-target values give three variants (prod, test, dev), so six clusters
+  // take three `helm template` runs.
+  new Bundle(fleet, 'status-page', {
+    defaultNamespace: 'status',
+    values: { tier: 'bronze' },
+    sources: [Source.helm({ chart: path.join(projectRoot(), 'fleet/bundles/status-page/chart'), releaseName: 'status' })],
+    targets: [{ name: 'all', clusterSelector: {} }],
+    targetCustomizations: [
+      { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, values: { tier: 'gold', replicaCount: 2 } },
+      { name: 'test', clusterSelector: { matchLabels: { env: 'test' } }, values: { tier: 'silver' } },
+    ],
+  });
+
+  // Kustomize: a base and one overlay per environment, chosen by the cluster's env label.
+  const guestbook = path.join(projectRoot(), 'fleet/bundles/guestbook');
+  new Bundle(fleet, 'guestbook', {
+    defaultNamespace: 'guestbook',
+    sources: [Source.kustomize({ root: guestbook, dir: (ctx) => path.join(guestbook, 'overlays', ctx.cluster.labels.env ?? 'dev') })],
+    targets: [{ name: 'all', clusterSelector: {} }],
+  });
+
   return fleet;
 }
 

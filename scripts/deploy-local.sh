@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 echo "==> toolchain"
-bash toolchain/setup.sh --skip helm,kustomize >/dev/null
+bash toolchain/setup.sh --skip actionlint >/dev/null
 # shellcheck source=../toolchain/env.sh
 source toolchain/env.sh
 echo "node $(node --version), $(pulumi version)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test suite of fleetwright on a fresh machine: builds (or reuses) the
-# toolchain, installs npm dependencies, type-checks, lints, runs the unit suite and the end-to-end
-# suite against a local fleet, and ends with one line: `N passed, N failed`.
+# toolchain, installs npm dependencies, type-checks, lints, runs the unit suite, the tools suite
+# (real helm, kustomize, actionlint) and the end-to-end suite against a local fleet, and ends with
+# one line: `N passed, N failed`.
 #
 # usage: scripts/test-all.sh [--unit-only]
 set -uo pipefail
@@ -48,9 +49,7 @@ jest_suite() { # project name: counts every test of the suite
 
 if [ "$UNIT_ONLY" = 0 ]; then
   step "toolchain"
-  # helm and kustomize are not used by any suite yet (Helm/Kustomize bundles come later):
-  # skipping them keeps a cold build well inside CI's time limit.
-  if ! bash toolchain/setup.sh --skip helm,kustomize; then
+  if ! bash toolchain/setup.sh; then
     echo "toolchain setup failed; see the messages above"
     echo "0 passed, 1 failed"
     exit 1
@@ -71,6 +70,7 @@ check "typecheck" npm run --silent typecheck
 check "lint" npm run --silent lint
 jest_suite unit
 if [ "$UNIT_ONLY" = 0 ]; then
+  jest_suite tools
   jest_suite e2e --runInBand
 fi
 

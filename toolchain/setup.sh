@@ -8,7 +8,7 @@
 # line on stdout is the bin directory. Source toolchain/env.sh to put it on PATH.
 #
 # usage: toolchain/setup.sh [--only a,b] [--skip a,b] [--no-path] [--rebuild a,b] [--list]
-#   tools: node pulumi pulumi-kubernetes etcd kubernetes kwok helm kustomize
+#   tools: node pulumi pulumi-kubernetes etcd kubernetes kwok helm kustomize actionlint
 #          (alias: kubernetes-provider = pulumi-kubernetes, k8s = kubernetes)
 #   --only      build only these tools
 #   --skip      skip these tools
@@ -30,7 +30,7 @@ TIMES=$TCACHE/build-times.tsv
 export PULUMI_HOME=${PULUMI_HOME:-$CACHE/pulumi-home}
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
-ALL_TOOLS=(node pulumi pulumi-kubernetes etcd kubernetes kwok helm kustomize)
+ALL_TOOLS=(node pulumi pulumi-kubernetes etcd kubernetes kwok helm kustomize actionlint)
 
 # Go build settings: wrapper go.mod/go.sum are committed and must not change during a build.
 export GOFLAGS="-mod=readonly -buildvcs=false" CGO_ENABLED=0 GOTOOLCHAIN=local
@@ -56,6 +56,7 @@ tool_version() {
     kwok) echo "$KWOK_VERSION" ;;
     helm) echo "$HELM_VERSION" ;;
     kustomize) echo "$KUSTOMIZE_VERSION" ;;
+    actionlint) echo "$ACTIONLINT_VERSION" ;;
   esac
 }
 
@@ -69,6 +70,7 @@ tool_bins() {
     kwok) echo kwok kwokctl ;;
     helm) echo helm ;;
     kustomize) echo kustomize ;;
+    actionlint) echo actionlint ;;
   esac
 }
 
@@ -82,6 +84,7 @@ tool_pin() {
     kwok) echo "sigs.k8s.io/kwok v$KWOK_VERSION" ;;
     helm) echo "helm.sh/helm/v3 v$HELM_VERSION" ;;
     kustomize) echo "sigs.k8s.io/kustomize/kustomize/v5 v$KUSTOMIZE_VERSION" ;;
+    actionlint) echo "github.com/rhysd/actionlint v$ACTIONLINT_VERSION" ;;
   esac
 }
 
@@ -120,6 +123,8 @@ tool_ldflags() {
       echo "-s -w -X sigs.k8s.io/kustomize/api/provenance.version=v$KUSTOMIZE_VERSION -X sigs.k8s.io/kustomize/api/provenance.buildDate=$FIXED_DATE" ;;
     kwok)
       echo "-s -w" ;;
+    actionlint)
+      echo "-s -w -X github.com/rhysd/actionlint.version=v$ACTIONLINT_VERSION" ;;
   esac
 }
 
@@ -205,6 +210,7 @@ tool_reported_version() {
     kwok) "${d}kwok" --version; "${d}kwokctl" --version ;;
     helm) "${d}helm" version --template '{{.Version}}'; echo ;;
     kustomize) "${d}kustomize" version ;;
+    actionlint) "${d}actionlint" -version | head -1 ;;
     pulumi-kubernetes)
       # start the provider and ask it for its schema: proves the binary runs and embeds a
       # schema stamped with the pinned version
@@ -226,6 +232,7 @@ version_ok() {
     kwok) [ "$(grep -c "v$v\b" <<<"$out")" = 2 ] ;;
     helm) [ "$out" = "v$v" ] ;;
     kustomize) [ "$out" = "v$v" ] ;;
+    actionlint) [ "$out" = "v$v" ] ;;
     pulumi-kubernetes) [ "$out" = "$v" ] ;;
   esac
 }

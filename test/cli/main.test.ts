@@ -93,7 +93,7 @@ describe('fleetwright targets', () => {
 
   test('--json gives one cell per bundle and cluster', async () => {
     const cells = JSON.parse((await run('targets', '--json')).out) as { bundle: string; deployed: boolean }[];
-    expect(cells).toHaveLength(24);
+    expect(cells).toHaveLength(36);
     expect(cells.filter((c) => c.bundle === 'prod-policies' && c.deployed)).toHaveLength(3);
   });
 });

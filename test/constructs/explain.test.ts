@@ -26,7 +26,7 @@ describe('explain', () => {
     expect(() => explain(defineFleet(), 'nope', 'web')).toThrow(FleetError);
     expect(() => explain(defineFleet(), 'nope', 'web')).toThrow(/cluster 'nope' does not exist; known clusters: edge-onprem-1, /);
     expect(() => explain(defineFleet(), 'edge-onprem-1', 'nope')).toThrow(
-      /bundle 'nope' does not exist; known bundles: addons, hello, prod-policies, web/,
+      /bundle 'nope' does not exist; known bundles: addons, guestbook, hello, prod-policies, status-page, web/,
     );
   });
 });

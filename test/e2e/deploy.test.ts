@@ -1,7 +1,7 @@
 /**
  * End-to-end deployment of the sample fleet to a local fleet of six real clusters through the real
  * Pulumi engine and Kubernetes provider: first deploy, no-change rerun, a customization change, a
- * targeting change, a cluster outage during a rollout, and destroy.
+ * live preview (with drift), a targeting change, a cluster outage during a rollout, and destroy.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +13,9 @@ import { FleetStackOutputs } from '../../deploy/outputs';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
 import { runOk } from '../../dev/tools';
 import { defineFleet, SampleFleetOptions } from '../../fleet';
-import { e2eStateDir, fleetObjects } from './helpers';
+import { runPreviewCommand } from '../../cli/deploy';
+import type { FleetDiff } from '../../diff/compare';
+import { e2eStateDir, fleetObjects, kubectl } from './helpers';
 
 jest.setTimeout(30 * 60_000);
 
@@ -143,6 +145,61 @@ test('a second up makes no changes', async () => {
     const preview = await stack.preview({ color: 'never' });
     expect(Object.keys(preview.changeSummary).filter((op) => op !== 'same')).toEqual([]);
   }
+});
+
+/** Runs `fleetwright preview --format json` over the given regions of the local fleet. */
+async function preview(
+  regions: readonly string[],
+  options: SampleFleetOptions,
+  refresh = false,
+): Promise<{ code: number; report: FleetDiff }> {
+  let out = '';
+  const code = await runPreviewCommand(
+    { regions, local: true, fleet: () => defineFleet(options), explicitFleet: true, refresh, format: 'json', color: false, verbose: false },
+    { out: (t) => (out += t), err: () => undefined },
+  );
+  return { code, report: JSON.parse(out) as FleetDiff };
+}
+
+test('a live preview of one customization change shows it on exactly the targeted cluster', async () => {
+  const { code, report } = await preview(REGIONS, { webReplicas: { prod: 3, test: 4 } });
+  expect(code).toBe(2);
+  expect(report.errors).toBeUndefined();
+  expect(report.targeting).toEqual([]);
+  expect(report.groups).toEqual([
+    expect.objectContaining({
+      bundle: 'web',
+      object: 'Deployment.apps web/web',
+      kind: 'changed',
+      clusters: ['edge-us-east-2'],
+      fields: [{ path: 'spec.replicas', op: 'replace', before: 2, after: 4 }],
+    }),
+  ]);
+});
+
+test('preview --refresh shows changes made on the clusters as drift; up --refresh repairs them', async () => {
+  const kc = (c: string): string => kubeconfigs[c];
+  await kubectl(kc('edge-onprem-2'), 'delete', '-n', 'hello', 'service', 'onprem-hello');
+  await kubectl(kc('edge-onprem-1'), 'scale', '-n', 'web', 'deployment/web', '--replicas=5');
+  const drifted = await preview(['onprem'], {}, true);
+  expect(drifted.code).toBe(1);
+  expect(drifted.report.errors).toEqual([
+    expect.objectContaining({ cluster: 'edge-onprem-1', conflict: { manager: 'kubectl', fields: ['.spec.replicas'] } }),
+  ]);
+  expect(drifted.report.groups).toContainEqual(
+    expect.objectContaining({
+      kind: 'added',
+      object: 'Service hello/onprem-hello',
+      clusters: ['edge-onprem-2'],
+      drift: expect.stringMatching(/deleted outside/),
+    }),
+  );
+  // Hand the field back (same value as the fleet's), then let up put back what was deleted.
+  await kubectl(kc('edge-onprem-1'), 'scale', '-n', 'web', 'deployment/web', '--replicas=3');
+  const stack = await openStack({ root: ROOT, region: 'onprem', local: true, fleet: () => defineFleet() });
+  await stack.up({ color: 'never', refresh: true });
+  expect(await kubectl(kc('edge-onprem-2'), 'get', '-n', 'hello', 'service', 'onprem-hello', '-o', 'name')).toBe('service/onprem-hello\n');
+  expect((await preview(['onprem'], {}, true)).code).toBe(0);
 });
 
 test('changing one target customization updates only the clusters it targets', async () => {

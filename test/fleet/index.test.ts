@@ -1,4 +1,4 @@
-import { synthesizeFleet, synthFiles } from '../../constructs';
+import { clearRenderCache, renderStats, synthesizeFleet, synthFiles } from '../../constructs';
 import { defineFleet, SAMPLE_CLUSTERS } from '../../fleet';
 
 const clustersWith = (bundle: string) =>
@@ -52,6 +52,46 @@ describe('the sample fleet', () => {
     });
   });
 
+  test('the Helm bundle renders once per distinct values, with per-target values', () => {
+    clearRenderCache();
+    const synth = synthesizeFleet(defineFleet());
+    // Every cluster's values differ (tier per env, domain per region overlay): 6 runs, and none more
+    // for a second synthesis.
+    expect(renderStats.helmTemplate).toBe(6);
+    synthesizeFleet(defineFleet());
+    expect(renderStats.helmTemplate).toBe(6);
+    const tiers = Object.fromEntries(
+      synth.clusters.map((c) => [
+        c.name,
+        (c.bundles.find((b) => b.name === 'status-page')?.objects.find((o) => o.id.kind === 'ConfigMap')?.manifest.data as { tier: string })
+          .tier,
+      ]),
+    );
+    expect(tiers).toEqual({
+      'edge-onprem-1': 'gold',
+      'edge-onprem-2': 'bronze',
+      'edge-us-east-1': 'gold',
+      'edge-us-east-2': 'silver',
+      'edge-us-west-1': 'gold',
+      'edge-us-west-2': 'bronze',
+    });
+  });
+
+  test('the Kustomize bundle takes the overlay of the cluster env', () => {
+    const synth = synthesizeFleet(defineFleet());
+    const deployment = (cluster: string) =>
+      synth.clusters
+        .find((c) => c.name === cluster)
+        ?.bundles.find((b) => b.name === 'guestbook')
+        ?.objects.find((o) => o.id.kind === 'Deployment')?.manifest as {
+        metadata: { labels: Record<string, string> };
+        spec: { replicas: number };
+      };
+    expect(deployment('edge-us-west-1')).toMatchObject({ metadata: { labels: { env: 'prod' } }, spec: { replicas: 3 } });
+    expect(deployment('edge-us-east-2')).toMatchObject({ metadata: { labels: { env: 'test' } }, spec: { replicas: 2 } });
+    expect(deployment('edge-onprem-2')).toMatchObject({ metadata: { labels: { env: 'dev' } }, spec: { replicas: 1 } });
+  });
+
   test("images come from the region's registry mirror", () => {
     const files = synthFiles(synthesizeFleet(defineFleet()));
     expect(files.get('onprem/edge-onprem-1/web.yaml')).toContain('image: mirror.onprem.edge.example.com/library/nginx:1.27-alpine');
@@ -60,7 +100,7 @@ describe('the sample fleet', () => {
 
   test('namespaces used by bundles are created once per cluster', () => {
     const west1 = synthesizeFleet(defineFleet()).clusters.find((c) => c.name === 'edge-us-west-1');
-    expect(west1?.namespaces.map((n) => n.id.name)).toEqual(['hello', 'web']);
+    expect(west1?.namespaces.map((n) => n.id.name)).toEqual(['guestbook', 'hello', 'status', 'web']);
   });
 
   test.each(['onprem', 'us-east', 'us-west'])('region %s synthesizes the expected manifests', (region) => {

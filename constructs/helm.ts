@@ -1,0 +1,292 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { load } from 'js-yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { byteOrder, canonicalJson } from './names';
+import { KubeObject } from './objects';
+import type { BundleContext, IBundleSource } from './sources';
+import { SourceError } from './sources';
+import { mergeValues, ValueLayer, Values } from './values';
+
+/** How often the real tools ran in this process: the cache makes these far fewer than clusters. */
+export const renderStats = { helmTemplate: 0, kustomizeBuild: 0 };
+
+/** Deep-merges values, later layers winning (maps merge, everything else replaces). */
+export function deepMergeValues(...layers: readonly Values[]): Values {
+  return mergeValues(layers.map((values, i) => ({ origin: { layer: ValueLayer.BUNDLE, source: `layer ${i}` }, values }))).values;
+}
+
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') ? rel : p;
+}
+
+/** SHA-256 over every file (path and bytes) under a file or folder, in byte order of paths. */
+export function contentHash(fileOrDir: string): string {
+  const h = createHash('sha256');
+  const visit = (p: string, rel: string): void => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort(byteOrder)) visit(path.join(p, name), `${rel}/${name}`);
+    } else {
+      h.update(`${rel}\0${st.size}\0`);
+      h.update(fs.readFileSync(p));
+    }
+  };
+  visit(fileOrDir, '');
+  return h.digest('hex');
+}
+
+/** Runs a toolchain binary; a missing binary is a clear error. */
+function runTool(tool: string, args: readonly string[], subject: string, cwd?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new SourceError(subject, `${tool} is not on PATH; run \`bash toolchain/setup.sh --only ${tool} && source toolchain/env.sh\``);
+  }
+  if (r.error) throw new SourceError(subject, `${tool} failed to start: ${r.error.message}`);
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Parses multi-document YAML tool output into objects, skipping empty documents. */
+export function parseManifests(text: string, subject: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new SourceError(subject, `produced invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    const v = doc.toJS() as KubeObject | null;
+    if (v && typeof v === 'object' && typeof v.kind === 'string') out.push(v);
+  }
+  return out;
+}
+
+/** A chart reference that would need the network (a URL, an OCI reference, a repository). */
+function remoteChart(chart: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(chart) || /^(oci|git|git::|s3|gcs)[:]/.test(chart) || /^github\.com\//.test(chart);
+}
+
+const tempRoot = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-render-'));
+
+/** Kustomize on top of another source's output, as Fleet does for a bundle with both. */
+export interface KustomizeOptions {
+  /**
+   * Folder with the `kustomization.yaml` to build, or a function choosing it per cluster (a target
+   * customization pointing clusters at different overlays).
+   */
+  readonly dir: string | ((ctx: BundleContext) => string);
+  /**
+   * Folder copied around the kustomization so it can reach `../base` and other files; `dir` must
+   * be inside it.
+   *
+   * @default - `dir` itself
+   */
+  readonly root?: string;
+}
+
+/** Options of {@link helmSource}. */
+export interface HelmSourceOptions {
+  /** A local chart folder (with `Chart.yaml`) or a packaged chart (`.tgz`). Remote charts are refused: vendor them. */
+  readonly chart: string;
+  /**
+   * Helm release name.
+   *
+   * @default - the bundle name
+   */
+  readonly releaseName?: string;
+  /**
+   * Values files, lowest precedence first, merged over the chart's own `values.yaml`.
+   *
+   * @default []
+   */
+  readonly valuesFiles?: readonly string[];
+  /**
+   * Values over the values files.
+   *
+   * @default {}
+   */
+  readonly values?: Values;
+  /**
+   * The per-cluster values, merged last (Fleet's per-target values). The default takes the bundle's
+   * effective values (bundle < group < overlay < customization < cluster).
+   *
+   * @default - ctx.values
+   */
+  readonly clusterValues?: (ctx: BundleContext) => Values;
+  /**
+   * Kustomize run over the chart's output (Fleet's Helm + Kustomize bundles).
+   *
+   * @default - none
+   */
+  readonly kustomize?: KustomizeOptions;
+}
+
+const helmCache = new Map<string, KubeObject[]>();
+const kustomizeCache = new Map<string, KubeObject[]>();
+
+/** Forgets cached renders (tests that count tool runs). */
+export function clearRenderCache(): void {
+  helmCache.clear();
+  kustomizeCache.clear();
+  renderStats.helmTemplate = 0;
+  renderStats.kustomizeBuild = 0;
+}
+
+function readValuesFile(file: string, subject: string): Values {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new SourceError(subject, `values file ${displayPath(file)} does not exist; fix the path in valuesFiles`);
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new SourceError(`file ${displayPath(file)}`, `${doc.errors[0].message.split('\n')[0]}; fix the YAML syntax`);
+  }
+  const v = doc.toJS() as unknown;
+  if (v == null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new SourceError(`file ${displayPath(file)}`, 'is not a map of values');
+  return v as Values;
+}
+
+/**
+ * Runs `kustomize build` on a folder, once per distinct folder content (and `extra` file).
+ *
+ * @param extra a file written into the kustomization folder and put first in its `resources`
+ */
+export function kustomizeBuild(dir: string, root: string, subject: string, extra?: { name: string; text: string }): KubeObject[] {
+  const absDir = path.resolve(dir);
+  const absRoot = path.resolve(root);
+  if (!fs.existsSync(path.join(absDir, 'kustomization.yaml')) && !fs.existsSync(path.join(absDir, 'kustomization.yml'))) {
+    throw new SourceError(subject, `${displayPath(absDir)} has no kustomization.yaml; point kustomize.dir at a Kustomize folder`);
+  }
+  const rel = path.relative(absRoot, absDir);
+  if (rel.startsWith('..'))
+    throw new SourceError(subject, `kustomize dir ${displayPath(absDir)} is outside its root ${displayPath(absRoot)}`);
+  const key = canonicalJson([contentHash(absRoot), rel, extra ?? null]);
+  const hit = kustomizeCache.get(key);
+  if (hit) return structuredClone(hit);
+  let workDir = absDir;
+  let tmp: string | undefined;
+  try {
+    if (extra) {
+      tmp = tempRoot();
+      fs.cpSync(absRoot, tmp, { recursive: true });
+      workDir = path.join(tmp, rel);
+      fs.writeFileSync(path.join(workDir, extra.name), extra.text);
+      const kfile = ['kustomization.yaml', 'kustomization.yml'].map((f) => path.join(workDir, f)).find((f) => fs.existsSync(f)) as string;
+      const k = (load(fs.readFileSync(kfile, 'utf8')) ?? {}) as { resources?: string[] };
+      k.resources = [extra.name, ...(k.resources ?? [])];
+      fs.writeFileSync(kfile, JSON.stringify(k));
+    }
+    renderStats.kustomizeBuild++;
+    const r = runTool('kustomize', ['build', workDir], subject);
+    if (r.code !== 0) {
+      throw new SourceError(subject, `kustomize build ${displayPath(absDir)} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    }
+    const objects = parseManifests(r.stdout, subject);
+    kustomizeCache.set(key, objects);
+    return structuredClone(objects);
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+class HelmSource implements IBundleSource {
+  public readonly description: string;
+  private readonly chart: string;
+  private chartHash?: string;
+
+  constructor(private readonly opts: HelmSourceOptions) {
+    this.chart = remoteChart(opts.chart) ? opts.chart : path.resolve(opts.chart);
+    this.description = `helm ${remoteChart(opts.chart) ? opts.chart : displayPath(this.chart)}`;
+  }
+
+  private checkChart(subject: string): void {
+    if (remoteChart(this.opts.chart)) {
+      throw new SourceError(
+        subject,
+        `chart '${this.opts.chart}' needs the network; vendor it into the repository (\`helm pull <chart> --untar -d charts/\`) and point chart at the folder`,
+      );
+    }
+    if (!fs.existsSync(this.chart)) {
+      throw new SourceError(
+        subject,
+        `chart ${displayPath(this.chart)} does not exist; give a chart folder with Chart.yaml or a packaged .tgz`,
+      );
+    }
+    if (fs.statSync(this.chart).isDirectory() && !fs.existsSync(path.join(this.chart, 'Chart.yaml'))) {
+      throw new SourceError(subject, `${displayPath(this.chart)} has no Chart.yaml; give a chart folder or a packaged .tgz`);
+    }
+  }
+
+  public render(ctx: BundleContext): KubeObject[] {
+    const subject = `${this.description} of bundle '${ctx.bundle}'`;
+    this.checkChart(subject);
+    this.chartHash ??= contentHash(this.chart);
+    const files = (this.opts.valuesFiles ?? []).map((f) => readValuesFile(path.resolve(f), subject));
+    const values = deepMergeValues(...files, this.opts.values ?? {}, (this.opts.clusterValues ?? ((c) => c.values))(ctx));
+    const release = this.opts.releaseName ?? ctx.bundle;
+    const key = canonicalJson([this.chartHash, values, ctx.namespace, release]);
+    let objects = helmCache.get(key);
+    if (!objects) {
+      objects = this.template(values, ctx.namespace, release, subject);
+      helmCache.set(key, objects);
+    }
+    if (!this.opts.kustomize) return structuredClone(objects);
+    const k = this.opts.kustomize;
+    const dir = typeof k.dir === 'function' ? k.dir(ctx) : k.dir;
+    const text = objects.map((o) => `---\n${JSON.stringify(o)}\n`).join('');
+    return kustomizeBuild(dir, k.root ?? dir, subject, { name: 'fleet-manifests.yaml', text });
+  }
+
+  private template(values: Values, namespace: string, release: string, subject: string): KubeObject[] {
+    const tmp = tempRoot();
+    try {
+      const valuesFile = path.join(tmp, 'values.json');
+      fs.writeFileSync(valuesFile, JSON.stringify(values));
+      renderStats.helmTemplate++;
+      const r = runTool(
+        'helm',
+        ['template', release, this.chart, '--namespace', namespace, '--values', valuesFile, '--include-crds', '--skip-tests'],
+        subject,
+      );
+      if (r.code !== 0) {
+        const msg = r.stderr.trim().replace(/^Error: /, '');
+        if (/missing in charts\/ directory|no repository definition|repo .* not found/i.test(msg)) {
+          throw new SourceError(
+            subject,
+            `${msg}; the chart's dependencies need the network: vendor them (\`helm dependency build\`) into its charts/ folder`,
+          );
+        }
+        throw new SourceError(subject, `helm template failed: ${msg}`);
+      }
+      return parseManifests(r.stdout, subject);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+class KustomizeSource implements IBundleSource {
+  public readonly description: string;
+
+  constructor(private readonly opts: KustomizeOptions) {
+    this.description = `kustomize ${typeof opts.dir === 'string' ? displayPath(path.resolve(opts.dir)) : '(per cluster)'}`;
+  }
+
+  public render(ctx: BundleContext): KubeObject[] {
+    const dir = typeof this.opts.dir === 'function' ? this.opts.dir(ctx) : this.opts.dir;
+    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`);
+  }
+}
+
+/** A Helm chart rendered with the real `helm template`, once per distinct chart, values, namespace and release. */
+export function helmSource(opts: HelmSourceOptions): IBundleSource {
+  return new HelmSource(opts);
+}
+
+/** A Kustomize folder built with the real `kustomize`, once per distinct folder content. */
+export function kustomizeSource(opts: KustomizeOptions): IBundleSource {
+  return new KustomizeSource(opts);
+}
