@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Table from 'cli-table3';
 import { Command, CommanderError } from 'commander';
@@ -20,6 +21,7 @@ import { compareClusters, renderSkew, resolveClusters } from '../diff/skew';
 import { loadSide } from '../diff/sources';
 import { DeployCommandOptions, projectRoot, runDeployCommand, runPreviewCommand, runStatusCommand } from './deploy';
 import { runDevDown, runDevStatus, runDevUp } from './dev';
+import { importFleetBundle, parseLabels, renderFleetBundle } from './fleet-bundles';
 import { loadFleet, UsageError } from './load';
 
 /** Where the CLI writes; tests capture both streams. */
@@ -235,6 +237,33 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
       const d = diffDesired(base, head, { base: opts.base, head: opts.head ?? 'working tree' });
       io.out(renderDiff(d, format, format === 'text' && wantsColor()));
       result.exitCode = hasChanges(d) ? 2 : 0;
+    });
+
+  program
+    .command('render')
+    .description('print the manifests a Rancher Fleet bundle folder yields for a cluster with these labels and name (the migration check)')
+    .argument('<dir>', 'a Fleet bundle folder (with or without fleet.yaml)')
+    .option('--label <key=value>', 'a cluster label (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--name <cluster>', 'the cluster name', 'local')
+    .action((dir: string, opts: { label: string[]; name: string }) => {
+      const { yaml, notes } = renderFleetBundle(dir, { name: opts.name, labels: parseLabels(opts.label) });
+      for (const n of notes) io.err(`${n}\n`);
+      io.out(yaml);
+    });
+
+  program
+    .command('import')
+    .description('write a typed TypeScript definition of a Rancher Fleet bundle folder')
+    .argument('<dir>', 'a Fleet bundle folder')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--import-from <module>', 'module the generated code imports fleetwright from', 'fleetwright')
+    .action((dir: string, opts: { out?: string; importFrom: string }) => {
+      const code = importFleetBundle(dir, { outFile: opts.out, importFrom: opts.importFrom });
+      if (opts.out) {
+        fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+        fs.writeFileSync(opts.out, code);
+        io.err(`wrote ${opts.out}\n`);
+      } else io.out(code);
     });
 
   program

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { FleetDirectoryOptions, fleetDirectoryProps } from './fleet-dir';
 import { IBundleSource } from './sources';
 import { BundleTarget, TargetCustomization, TargetCustomizationMode } from './targeting';
 import { Values } from './values';
@@ -92,6 +93,23 @@ export class Bundle extends Construct implements IBundle {
   /** Whether `x` is a {@link Bundle}. */
   public static isBundle(x: unknown): x is Bundle {
     return typeof x === 'object' && x !== null && BUNDLE in x;
+  }
+
+  /**
+   * A bundle read from a Rancher Fleet bundle folder: its `fleet.yaml` (namespaces, labels,
+   * `dependsOn`, `helm`, `kustomize.dir`, `yaml.overlays`, `targetCustomizations` with every
+   * targeting criterion and `doNotDeploy`, `targetCustomizationMode`, `targets`) and the files Fleet
+   * would take as resources, rendered the way Fleet's agent renders them (Helm, then Kustomize, or
+   * raw YAML with `overlays/` and `_patch` files).
+   *
+   * @param scope the fleet, or any construct inside it
+   * @param id construct id; the bundle name unless fleet.yaml sets `name`
+   * @param dir the bundle folder
+   * @param options where the bundle goes when fleet.yaml has no `targets`
+   * @throws FleetValidationError listing every problem of the fleet.yaml, with lines
+   */
+  public static fromFleetDirectory(scope: Construct, id: string, dir: string, options: FleetDirectoryOptions = {}): Bundle {
+    return new Bundle(scope, id, fleetDirectoryProps(dir, options));
   }
 
   public readonly bundleName: string;

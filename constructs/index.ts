@@ -4,6 +4,7 @@ export * from './cluster-group';
 export * from './errors';
 export * from './explain';
 export * from './fleet';
+export * from './fleet-dir';
 export * from './helm';
 export * from './kubeconfig';
 export * from './names';

@@ -78,11 +78,29 @@ export interface OpenStackOptions {
   readonly fleet?: () => Fleet;
 }
 
+let monitorGuard = false;
+
+/**
+ * When the engine stops a run early (a failed preview or update), components of the inline program
+ * may still be registering outputs; those calls then reject with "Resource monitor is terminating"
+ * after the program's own handlers are gone. They are noise, not failures: ignore exactly those,
+ * and let every other unhandled rejection crash the process as usual.
+ */
+function ignoreTerminatingMonitor(): void {
+  if (monitorGuard) return;
+  monitorGuard = true;
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && reason.message === 'Resource monitor is terminating') return;
+    throw reason;
+  });
+}
+
 /**
  * Opens (creating if needed) a region's stack with the fleet program inline: the program runs in
  * this process, so no Node.js language host plugin is needed.
  */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
+  ignoreTerminatingMonitor();
   const name = stackName(opts.region, opts.local);
   if (opts.local) {
     // API servers without controllers never make workloads Ready: do not wait for them.

@@ -83,7 +83,7 @@ describe('the sample fleet', () => {
       synth.clusters
         .find((c) => c.name === cluster)
         ?.bundles.find((b) => b.name === 'guestbook')
-        ?.objects.find((o) => o.id.kind === 'Deployment')?.manifest as {
+        ?.objects.find((o) => o.id.kind === 'Deployment')?.manifest as unknown as {
         metadata: { labels: Record<string, string> };
         spec: { replicas: number };
       };
