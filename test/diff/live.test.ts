@@ -73,7 +73,12 @@ describe('a recorded preview with --refresh', () => {
 
   test('an object deleted on a cluster shows as drift that up repairs, even when an error stopped the plan', () => {
     const pdb = report.groups.find((g) => g.object === 'PodDisruptionBudget.policy web/web');
-    expect(pdb).toMatchObject({ kind: 'added', bundle: 'prod-policies', clusters: ['edge-onprem-1'], drift: expect.stringContaining('deleted outside') });
+    expect(pdb).toMatchObject({
+      kind: 'added',
+      bundle: 'prod-policies',
+      clusters: ['edge-onprem-1'],
+      drift: expect.stringContaining('deleted outside'),
+    });
   });
 
   test('a field another manager took over is an error that says what to do', () => {
