@@ -145,7 +145,7 @@ export function readFleetYaml(dir: string): FleetYaml {
     problems.push({
       severity: Severity.ERROR,
       subject,
-      message: `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}; fix the YAML syntax`,
+      message: `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML syntax`,
     });
   if (problems.length > 0) throw new FleetValidationError(path.basename(dir), problems);
 

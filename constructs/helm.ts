@@ -42,7 +42,7 @@ export function contentHash(fileOrDir: string): string {
 
 /** Runs a toolchain binary; a missing binary is a clear error. */
 function runTool(tool: string, args: readonly string[], subject: string, cwd?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd });
+  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd, env: process.env });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new SourceError(subject, `${tool} is not on PATH; run \`bash toolchain/setup.sh --only ${tool} && source toolchain/env.sh\``);
   }

@@ -54,7 +54,9 @@ test('plain `pulumi up -s local-onprem` deploys the region through the language 
   if (up.status !== 0) throw new Error(`pulumi up failed:\n${up.stdout}\n${up.stderr}`);
   const kubeconfig = readState(paths)?.clusters['edge-onprem-1'].kubeconfig as string;
   expect(await fleetObjects(kubeconfig, 'edge', ['deployments.apps', 'poddisruptionbudgets.policy'])).toEqual([
+    'Deployment/guestbook/guestbook',
     'Deployment/hello/onprem-hello',
+    'Deployment/status/status',
     'Deployment/web/web',
     'PodDisruptionBudget/web/web',
   ]);
