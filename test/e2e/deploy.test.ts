@@ -250,7 +250,7 @@ test('a cluster down during up fails its partition, naming it, and leaves later 
       '--region',
       'us-east',
     ],
-    { cwd: ROOT, encoding: 'utf8', env: process.env },
+    { cwd: ROOT, encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 },
   );
   expect(failed.status).toBe(1);
   expect(failed.stderr).toMatch(/rollout of region 'us-east' failed in partition 'canary' on cluster\(s\) edge-us-east-2/);
