@@ -9,7 +9,7 @@ import { deepMergeValues, helmSource, kustomizeBuild, parseManifests } from './h
 import { byteOrder } from './names';
 import { KubeObject } from './objects';
 import type { BundleContext, IBundleSource } from './sources';
-import { SourceError } from './sources';
+import { displayPath, SourceError } from './sources';
 import type { BundleTarget, TargetCriteria, TargetCustomization } from './targeting';
 import { TargetCustomizationMode } from './targeting';
 import { JsonValue, Values } from './values';
@@ -98,11 +98,6 @@ const HELM_IGNORED = [
   'skipSchemaValidation',
   'disableDependencyUpdate',
 ];
-
-function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
-}
 
 /**
  * Fleet's bundle name for a folder name: lower-cased, characters outside `[a-z0-9-]` replaced by

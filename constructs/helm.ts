@@ -8,7 +8,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { byteOrder, canonicalJson } from './names';
 import { KubeObject } from './objects';
 import type { BundleContext, IBundleSource } from './sources';
-import { SourceError } from './sources';
+import { displayPath, SourceError } from './sources';
 import { mergeValues, ValueLayer, Values } from './values';
 
 /** How often the real tools ran in this process: the cache makes these far fewer than clusters. */
@@ -17,11 +17,6 @@ export const renderStats = { helmTemplate: 0, kustomizeBuild: 0 };
 /** Deep-merges values, later layers winning (maps merge, everything else replaces). */
 export function deepMergeValues(...layers: readonly Values[]): Values {
   return mergeValues(layers.map((values, i) => ({ origin: { layer: ValueLayer.BUNDLE, source: `layer ${i}` }, values }))).values;
-}
-
-function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel && !rel.startsWith('..') ? rel : p;
 }
 
 /** SHA-256 over every file (path and bytes) under a file or folder, in byte order of paths. */

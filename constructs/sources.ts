@@ -59,7 +59,8 @@ export class SourceError extends Error {
 /** Builds cdk8s constructs into the given chart for one cluster. */
 export type ChartFactory = (chart: Chart, ctx: BundleContext) => void;
 
-function displayPath(p: string): string {
+/** A path as messages show it: relative to the working directory when inside it, else absolute. */
+export function displayPath(p: string): string {
   const rel = path.relative(process.cwd(), p);
   return rel && !rel.startsWith('..') ? rel : p;
 }
