@@ -5,7 +5,7 @@ import picomatch from 'picomatch';
 import { isMap as isYamlMap, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
 import type { BundleProps } from './bundle';
 import { FleetValidationError, Problem, Severity } from './errors';
-import { deepMergeValues, helmSource, kustomizeBuild, parseManifests } from './helm';
+import { deepMergeValues, helmSource, kustomizeBuild, parseManifests, readValuesFile, remoteChart } from './helm';
 import { byteOrder } from './names';
 import { KubeObject } from './objects';
 import type { BundleContext, IBundleSource } from './sources';
@@ -263,9 +263,8 @@ function effectiveOptions(spec: FleetYaml, matched: readonly FleetTarget[]): Fle
       namespace: t.namespace || o.namespace,
       helm: {
         ...o.helm,
+        // values and valuesFiles are layered in render(), in Fleet's order.
         ...Object.fromEntries(Object.entries(t.helm ?? {}).filter(([k, v]) => k !== 'values' && k !== 'valuesFiles' && v !== '')),
-        values: deepMergeValues(o.helm?.values ?? {}, t.helm?.values ?? {}),
-        valuesFiles: [...(o.helm?.valuesFiles ?? []), ...(t.helm?.valuesFiles ?? [])],
       },
       kustomize: t.kustomize?.dir ? t.kustomize : o.kustomize,
       yaml: { overlays: [...(o.yaml?.overlays ?? []), ...(t.yaml?.overlays ?? [])] },
@@ -317,6 +316,10 @@ export const FLEET_VALUES_KEY = 'fleetCustomizations';
 export class FleetDirectorySource implements IBundleSource {
   public readonly description: string;
   private readonly rawCache = new Map<string, KubeObject[]>();
+  private readonly hashes = new Map<string, string>();
+  private readonly valuesFiles = new Map<string, Values>();
+  /** One Helm source per distinct chart setup, so its chart is checked and hashed once. */
+  private readonly helmSources = new Map<string, IBundleSource>();
 
   constructor(
     private readonly dir: string,
@@ -332,7 +335,7 @@ export class FleetDirectorySource implements IBundleSource {
     const o = effectiveOptions(this.spec, matched);
     const clusterValues = Object.fromEntries(Object.entries(ctx.values).filter(([k]) => k !== FLEET_VALUES_KEY));
     const chartDir = o.helm?.chart ?? (o.helm?.repo ? undefined : '.');
-    if (o.helm?.repo || (o.helm?.chart && /:\/\/|^oci:|^git::|^github\.com\//.test(o.helm.chart))) {
+    if (o.helm?.repo || (o.helm?.chart && remoteChart(o.helm.chart))) {
       throw new SourceError(
         subject,
         `chart '${o.helm?.repo ? `${o.helm.repo} ${o.helm.chart ?? ''}`.trim() : o.helm?.chart}' needs the network; vendor it into the bundle folder (\`helm pull --untar\`) and set helm.chart to its path`,
@@ -343,21 +346,28 @@ export class FleetDirectorySource implements IBundleSource {
     if (chartDir !== undefined && (fs.existsSync(path.join(this.dir, chartDir, 'Chart.yaml')) || chartDir.endsWith('.tgz'))) {
       const chartPath = path.resolve(this.dir, chartDir);
       if (!fs.existsSync(chartPath)) throw new SourceError(subject, `helm.chart ${chartDir} does not exist in the bundle folder`);
-      const files = (o.helm?.valuesFiles ?? []).map((f) => path.resolve(this.dir, f));
-      const templated = templateValues(deepMergeValues(o.helm?.values ?? {}, clusterValues), ctx, subject) as Record<string, JsonValue>;
+      // Fleet's order: root values < root valuesFiles < each matched customization's values < its valuesFiles.
+      const layers = [this.spec, ...matched].flatMap((l) => [
+        l.helm?.values ?? {},
+        ...(l.helm?.valuesFiles ?? []).map((f) => this.valuesFile(f, subject)),
+      ]);
+      const values = templateValues(deepMergeValues(...layers, clusterValues), ctx, subject) as Record<string, JsonValue>;
       // templateValues: each templated, then parsed as YAML, replaces a top-level key.
       for (const [k, v] of Object.entries(o.helm?.templateValues ?? {})) {
-        templated[k] = parseDocument(String(templateValues(v, ctx, subject))).toJS() as JsonValue;
+        values[k] = parseDocument(String(templateValues(v, ctx, subject))).toJS() as JsonValue;
       }
-      const values: Values = templated;
-      return helmSource({
-        chart: chartPath,
-        releaseName: o.helm?.releaseName,
-        valuesFiles: files,
-        values: {},
-        clusterValues: () => values,
-        ...(hasKustomize ? { kustomize: { dir: kdir, root: this.dir } } : {}),
-      }).render(ctx);
+      const release = o.helm?.releaseName;
+      const key = JSON.stringify([chartPath, release ?? null, hasKustomize ? kdir : null]);
+      let source = this.helmSources.get(key);
+      if (!source) {
+        source = helmSource({
+          chart: chartPath,
+          releaseName: release,
+          ...(hasKustomize ? { kustomize: { dir: kdir, root: this.dir } } : {}),
+        });
+        this.helmSources.set(key, source);
+      }
+      return source.render({ ...ctx, values });
     }
     if (o.helm?.chart) {
       const exists = fs.existsSync(path.resolve(this.dir, o.helm.chart));
@@ -369,8 +379,18 @@ export class FleetDirectorySource implements IBundleSource {
     if (o.kustomize?.dir && !hasKustomize) {
       throw new SourceError(subject, `kustomize.dir ${o.kustomize.dir} has no kustomization.yaml`);
     }
-    if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject);
+    if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject, this.hashes);
     return this.raw(o.yaml?.overlays ?? [], subject);
+  }
+
+  /** A values file of the bundle folder, read once. */
+  private valuesFile(file: string, subject: string): Values {
+    let v = this.valuesFiles.get(file);
+    if (!v) {
+      v = readValuesFile(path.resolve(this.dir, file), subject);
+      this.valuesFiles.set(file, v);
+    }
+    return v;
   }
 
   /** Raw YAML: overlays applied in order, then every YAML/JSON resource file parsed. */

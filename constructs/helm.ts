@@ -35,6 +35,16 @@ export function contentHash(fileOrDir: string): string {
   return h.digest('hex');
 }
 
+/** {@link contentHash} of a path, computed once per `memo` (a source's lifetime). */
+export function hashOnce(memo: Map<string, string>, fileOrDir: string): string {
+  let h = memo.get(fileOrDir);
+  if (h === undefined) {
+    h = contentHash(fileOrDir);
+    memo.set(fileOrDir, h);
+  }
+  return h;
+}
+
 /** Runs a toolchain binary; a missing binary is a clear error. */
 function runTool(tool: string, args: readonly string[], subject: string, cwd?: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd, env: process.env });
@@ -57,7 +67,7 @@ export function parseManifests(text: string, subject: string): KubeObject[] {
 }
 
 /** A chart reference that would need the network (a URL, an OCI reference, a repository). */
-function remoteChart(chart: string): boolean {
+export function remoteChart(chart: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(chart) || /^(oci|git|git::|s3|gcs)[:]/.test(chart) || /^github\.com\//.test(chart);
 }
 
@@ -127,7 +137,8 @@ export function clearRenderCache(): void {
   renderStats.kustomizeBuild = 0;
 }
 
-function readValuesFile(file: string, subject: string): Values {
+/** Reads a Helm values file (a YAML map); a missing or malformed file is a clear error. */
+export function readValuesFile(file: string, subject: string): Values {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -144,12 +155,29 @@ function readValuesFile(file: string, subject: string): Values {
   return v as Values;
 }
 
+/** A file written into a kustomization folder before the build and put first in its `resources`. */
+export interface KustomizeExtra {
+  /** File name. */
+  readonly name: string;
+  /** Produces the file's content (called only when the build is not cached). */
+  readonly text: () => string;
+  /** Identifies the content in the cache. */
+  readonly key: string;
+}
+
 /**
  * Runs `kustomize build` on a folder, once per distinct folder content (and `extra` file).
  *
- * @param extra a file written into the kustomization folder and put first in its `resources`
+ * @param hashes the caller's memo of folder content hashes
+ * @param extra a file to add to the kustomization before building
  */
-export function kustomizeBuild(dir: string, root: string, subject: string, extra?: { name: string; text: string }): KubeObject[] {
+export function kustomizeBuild(
+  dir: string,
+  root: string,
+  subject: string,
+  hashes: Map<string, string>,
+  extra?: KustomizeExtra,
+): KubeObject[] {
   const absDir = path.resolve(dir);
   const absRoot = path.resolve(root);
   if (!fs.existsSync(path.join(absDir, 'kustomization.yaml')) && !fs.existsSync(path.join(absDir, 'kustomization.yml'))) {
@@ -158,7 +186,7 @@ export function kustomizeBuild(dir: string, root: string, subject: string, extra
   const rel = path.relative(absRoot, absDir);
   if (rel.startsWith('..'))
     throw new SourceError(subject, `kustomize dir ${displayPath(absDir)} is outside its root ${displayPath(absRoot)}`);
-  const key = canonicalJson([contentHash(absRoot), rel, extra ?? null]);
+  const key = canonicalJson([hashOnce(hashes, absRoot), rel, extra ? [extra.name, extra.key] : null]);
   const hit = kustomizeCache.get(key);
   if (hit) return structuredClone(hit);
   let workDir = absDir;
@@ -168,7 +196,7 @@ export function kustomizeBuild(dir: string, root: string, subject: string, extra
       tmp = tempRoot();
       fs.cpSync(absRoot, tmp, { recursive: true });
       workDir = path.join(tmp, rel);
-      fs.writeFileSync(path.join(workDir, extra.name), extra.text);
+      fs.writeFileSync(path.join(workDir, extra.name), extra.text());
       const kfile = ['kustomization.yaml', 'kustomization.yml'].map((f) => path.join(workDir, f)).find((f) => fs.existsSync(f)) as string;
       const k = (load(fs.readFileSync(kfile, 'utf8')) ?? {}) as { resources?: string[] };
       k.resources = [extra.name, ...(k.resources ?? [])];
@@ -190,14 +218,18 @@ export function kustomizeBuild(dir: string, root: string, subject: string, extra
 class HelmSource implements IBundleSource {
   public readonly description: string;
   private readonly chart: string;
-  private chartHash?: string;
+  private readonly hashes = new Map<string, string>();
+  /** The values files, read and checked on first render. */
+  private files?: Values[];
 
   constructor(private readonly opts: HelmSourceOptions) {
     this.chart = remoteChart(opts.chart) ? opts.chart : path.resolve(opts.chart);
     this.description = `helm ${remoteChart(opts.chart) ? opts.chart : displayPath(this.chart)}`;
   }
 
-  private checkChart(subject: string): void {
+  /** Checks the chart and reads the values files, once. */
+  private load(subject: string): Values[] {
+    if (this.files) return this.files;
     if (remoteChart(this.opts.chart)) {
       throw new SourceError(
         subject,
@@ -213,16 +245,16 @@ class HelmSource implements IBundleSource {
     if (fs.statSync(this.chart).isDirectory() && !fs.existsSync(path.join(this.chart, 'Chart.yaml'))) {
       throw new SourceError(subject, `${displayPath(this.chart)} has no Chart.yaml; give a chart folder or a packaged .tgz`);
     }
+    this.files = (this.opts.valuesFiles ?? []).map((f) => readValuesFile(path.resolve(f), subject));
+    return this.files;
   }
 
   public render(ctx: BundleContext): KubeObject[] {
     const subject = `${this.description} of bundle '${ctx.bundle}'`;
-    this.checkChart(subject);
-    this.chartHash ??= contentHash(this.chart);
-    const files = (this.opts.valuesFiles ?? []).map((f) => readValuesFile(path.resolve(f), subject));
+    const files = this.load(subject);
     const values = deepMergeValues(...files, this.opts.values ?? {}, (this.opts.clusterValues ?? ((c) => c.values))(ctx));
     const release = this.opts.releaseName ?? ctx.bundle;
-    const key = canonicalJson([this.chartHash, values, ctx.namespace, release]);
+    const key = canonicalJson([hashOnce(this.hashes, this.chart), values, ctx.namespace, release]);
     let objects = helmCache.get(key);
     if (!objects) {
       objects = this.template(values, ctx.namespace, release, subject);
@@ -231,8 +263,12 @@ class HelmSource implements IBundleSource {
     if (!this.opts.kustomize) return structuredClone(objects);
     const k = this.opts.kustomize;
     const dir = typeof k.dir === 'function' ? k.dir(ctx) : k.dir;
-    const text = objects.map((o) => `---\n${JSON.stringify(o)}\n`).join('');
-    return kustomizeBuild(dir, k.root ?? dir, subject, { name: 'fleet-manifests.yaml', text });
+    const rendered = objects;
+    return kustomizeBuild(dir, k.root ?? dir, subject, this.hashes, {
+      name: 'fleet-manifests.yaml',
+      key,
+      text: () => rendered.map((o) => `---\n${JSON.stringify(o)}\n`).join(''),
+    });
   }
 
   private template(values: Values, namespace: string, release: string, subject: string): KubeObject[] {
@@ -265,6 +301,7 @@ class HelmSource implements IBundleSource {
 
 class KustomizeSource implements IBundleSource {
   public readonly description: string;
+  private readonly hashes = new Map<string, string>();
 
   constructor(private readonly opts: KustomizeOptions) {
     this.description = `kustomize ${typeof opts.dir === 'string' ? displayPath(path.resolve(opts.dir)) : '(per cluster)'}`;
@@ -272,7 +309,7 @@ class KustomizeSource implements IBundleSource {
 
   public render(ctx: BundleContext): KubeObject[] {
     const dir = typeof this.opts.dir === 'function' ? this.opts.dir(ctx) : this.opts.dir;
-    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`);
+    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`, this.hashes);
   }
 }
 

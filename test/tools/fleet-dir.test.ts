@@ -58,6 +58,8 @@ describe('Fleet semantics', () => {
     expect(out['prod-1']).toMatch(/env: prod/);
     expect(out['prod-1']).toMatch(/region: eu-central/);
     expect(out['test-1']).toMatch(/image: example\/orders:4\.3-rc1/);
+    // the customization's values file wins over the root helm.values (replicas: 1)
+    expect(out['test-1']).toMatch(/replicas: 2/);
     expect(out['dev-1']).toMatch(/image: example\/orders:4\.2/);
     expect(out['dev-1']).toMatch(/cpu: 100m/);
   });
