@@ -6,6 +6,7 @@ import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/autom
 import { Fleet, rolloutPlan } from '../constructs';
 import { LocalFleetMode, readState } from '../dev/local-fleet';
 import { localKubeconfigDir, stackName, stateDir } from './paths';
+import { ResourceError, resourceError } from './events';
 import { fleetStackExports } from './program';
 
 /**
@@ -118,16 +119,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
 }
 
 /** A resource operation that failed, attributed to its cluster and bundle. */
-export interface FailedStep {
-  /** Cluster of the resource, when it belongs to one. */
-  readonly cluster?: string;
-  /** Bundle of the resource, when it belongs to one. */
-  readonly bundle?: string;
-  /** Pulumi resource name (`<cluster>/<bundle>/<kind>/<namespace>/<name>`). */
-  readonly resource: string;
-  /** The engine's message. */
-  readonly message: string;
-}
+export type FailedStep = ResourceError;
 
 /** What changed, per operation, and what failed. */
 export interface RunReport {
@@ -148,13 +140,8 @@ export class EventCollector {
       const op = e.resOutputsEvent.metadata.op;
       this.changes[op] = (this.changes[op] ?? 0) + 1;
     }
-    if (e.diagnosticEvent?.severity === 'error' && e.diagnosticEvent.urn) {
-      const resource = e.diagnosticEvent.urn.slice(e.diagnosticEvent.urn.lastIndexOf('::') + 2);
-      const [cluster, bundle] = resource.includes('/') ? resource.split('/') : [resource, undefined];
-      // eslint-disable-next-line no-control-regex
-      const message = e.diagnosticEvent.message.replace(/\u001b\[[0-9;]*m/g, '').trim();
-      this.failures.push({ cluster, bundle, resource, message });
-    }
+    const error = resourceError(e);
+    if (error) this.failures.push(error);
   };
 
   /** The report so far. */

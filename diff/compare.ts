@@ -1,5 +1,6 @@
 import { compare as jsonCompare, getValueByPointer } from 'fast-json-patch';
 import { byteOrder, canonicalJson, JsonValue, KubeObject } from '../constructs';
+import type { ResourceError } from '../deploy/events';
 import { DesiredObject, DesiredState } from './model';
 
 /** How an object changes on a cluster. */
@@ -96,15 +97,7 @@ export interface FleetDiff {
 }
 
 /** An object whose change the engine could not plan (live preview). */
-export interface StepError {
-  /** Cluster. */
-  readonly cluster: string;
-  /** Bundle (or `_namespaces`), when the resource belongs to one. */
-  readonly bundle?: string;
-  /** Pulumi resource name. */
-  readonly resource: string;
-  /** The engine's message, first lines. */
-  readonly message: string;
+export interface StepError extends ResourceError {
   /**
    * Set when the object drifted: another field manager now owns fields the fleet sets.
    *

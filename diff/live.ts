@@ -1,5 +1,6 @@
 import type { EngineEvent, StepEventMetadata, StepEventStateMetadata } from '@pulumi/pulumi/automation';
 import { byteOrder, canonicalJson, JsonValue, KubeObject, REDACTED } from '../constructs';
+import { resourceError, resourceName } from '../deploy/events';
 import { ChangeGrouper, FieldChange, FleetDiff, ObjectChange, StepError } from './compare';
 import { NAMESPACES_BUNDLE, objectKey } from './model';
 
@@ -151,19 +152,13 @@ export class LivePreviewCollector {
     // A refresh that finds no object any more: it was deleted outside fleetwright.
     if (out?.op === 'refresh' && out.old && !out.new) this.deletedOutside.set(out.urn, { region, type: out.type, old: out.old });
     if (out?.op === 'refresh' && out.old) this.deployedInputs.set(out.urn, out.old.inputs);
-    const diag = e.diagnosticEvent;
-    if (diag?.severity === 'error' && diag.urn) {
-      const resource = diag.urn.slice(diag.urn.lastIndexOf('::') + 2);
-      const parts = resource.split('/');
-      // eslint-disable-next-line no-control-regex
-      const message = diag.message.replace(/\u001b\[[0-9;]*m/g, '').trim();
-      const conflict = parseConflict(message);
-      const prior = this.errors.get(resource);
-      this.errors.set(resource, {
-        cluster: parts[0],
-        ...(parts.length > 1 ? { bundle: parts[1] } : {}),
-        resource,
-        message: prior ? `${prior.message}\n${message}` : message,
+    const error = resourceError(e);
+    if (error) {
+      const conflict = parseConflict(error.message);
+      const prior = this.errors.get(error.resource);
+      this.errors.set(error.resource, {
+        ...error,
+        message: prior ? `${prior.message}\n${error.message}` : error.message,
         ...((conflict ?? prior?.conflict) ? { conflict: conflict ?? prior?.conflict } : {}),
       });
     }
@@ -179,7 +174,7 @@ export class LivePreviewCollector {
       if (REPLACEMENT_HALVES.has(md.op) || seen.has(`${md.op} ${md.urn}`)) continue;
       seen.add(`${md.op} ${md.urn}`);
       const type = md.type;
-      const name = md.urn.slice(md.urn.lastIndexOf('::') + 2);
+      const name = resourceName(md.urn);
       if (type === CLUSTER_TYPE) {
         if (md.op === 'create') clustersAdded.push(name);
         if (md.op === 'delete') clustersRemoved.push(name);
@@ -217,7 +212,7 @@ export class LivePreviewCollector {
     // stopped it): `up` recreates them all the same.
     for (const [u, { region, type, old }] of this.deletedOutside) {
       if (seen.has(`create ${u}`)) continue;
-      const { cluster, bundle, object } = locate(u.slice(u.lastIndexOf('::') + 2), type, manifest(old));
+      const { cluster, bundle, object } = locate(resourceName(u), type, manifest(old));
       grouper.add(cluster, region, { bundle, object, kind: 'added', fields: [], replacement: [], drift: DELETED_OUTSIDE });
     }
     const errors = [...this.errors.values()].sort((a, b) => byteOrder(a.resource, b.resource));

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { LocalWorkspace, OpType } from '@pulumi/pulumi/automation';
 import { synthesizeFleet } from '../../constructs';
 import { EventCollector, openStack, pulumiEnv } from '../../deploy/automation';
+import { resourceName } from '../../deploy/events';
 import { consumerProgram } from '../../examples/consumer';
 import { FleetStackOutputs } from '../../deploy/outputs';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
@@ -51,7 +52,7 @@ async function up(
         collector.onEvent(e);
         const md = e.resOutputsEvent?.metadata;
         if (md && md.type.startsWith('kubernetes:') && md.op !== 'same') {
-          const cluster = md.urn.slice(md.urn.lastIndexOf('::') + 2).split('/')[0];
+          const cluster = resourceName(md.urn).split('/')[0];
           (ops[cluster] ??= []).push(md.op);
         }
       },

@@ -1,0 +1,33 @@
+import type { EngineEvent } from '@pulumi/pulumi/automation';
+
+/** The resource name of a URN: `<cluster>/<bundle>/<Kind.group>/<namespace>/<name>` for fleet objects. */
+export function resourceName(urn: string): string {
+  return urn.slice(urn.lastIndexOf('::') + 2);
+}
+
+/** An engine error about one resource, attributed to its cluster and bundle. */
+export interface ResourceError {
+  /** Cluster (the first part of the resource name). */
+  readonly cluster: string;
+  /**
+   * Bundle (the second part), when the resource belongs to one.
+   *
+   * @default - none
+   */
+  readonly bundle?: string;
+  /** Pulumi resource name. */
+  readonly resource: string;
+  /** The engine's message, without terminal colours. */
+  readonly message: string;
+}
+
+/** The resource error an engine event reports, if it is one. */
+export function resourceError(e: EngineEvent): ResourceError | undefined {
+  const diag = e.diagnosticEvent;
+  if (diag?.severity !== 'error' || !diag.urn) return undefined;
+  const resource = resourceName(diag.urn);
+  const [cluster, bundle] = resource.split('/');
+  // eslint-disable-next-line no-control-regex
+  const message = diag.message.replace(/\u001b\[[0-9;]*m/g, '').trim();
+  return { cluster, ...(bundle !== undefined ? { bundle } : {}), resource, message };
+}
