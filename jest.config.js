@@ -3,6 +3,8 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/dist/'],
+  // Tests that run the real CLI process need lib/ built from the current sources.
+  globalSetup: '<rootDir>/test/global-setup.js',
 };
 
 module.exports = {

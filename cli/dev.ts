@@ -39,13 +39,22 @@ export async function runDevStatus(json: boolean, io: CliIo): Promise<number> {
   return status.clusters.every((c) => c.healthy) ? 0 : 1;
 }
 
+/** The first line of every stack config file fleetwright writes for the local fleet. */
+const LOCAL_STACK_HEADER = '# Written by fleetwright for the local fleet';
+
 /**
  * `dev down`: stops the local fleet and forgets the local stacks (their clusters are gone, so
- * their Pulumi state would claim objects that no longer exist).
+ * their Pulumi state would claim objects that no longer exist). Removes only what fleetwright
+ * created: nothing at all when no local fleet was started in this state folder.
  */
 export async function runDevDown(io: CliIo): Promise<number> {
   const root = projectRoot();
-  const removed = await devDown(localFleetPaths(root), (l) => io.out(`${l}\n`));
+  const paths = localFleetPaths(root);
+  const removed = await devDown(paths, (l) => io.out(`${l}\n`));
+  if (removed === undefined) {
+    io.out(`no local fleet in ${paths.dir}; nothing was removed\n`);
+    return 0;
+  }
   const backend = path.join(stateDir(root), 'pulumi', '.pulumi');
   for (const sub of ['stacks', 'history', 'backups', 'locks']) {
     const dir = path.join(backend, sub, 'fleetwright');
@@ -54,7 +63,8 @@ export async function runDevDown(io: CliIo): Promise<number> {
       if (entry.startsWith('local-')) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
   for (const file of fs.existsSync(path.join(root, 'stacks')) ? fs.readdirSync(path.join(root, 'stacks')) : []) {
-    if (/^Pulumi\.local-.*\.yaml$/.test(file)) fs.rmSync(path.join(root, 'stacks', file));
+    const config = path.join(root, 'stacks', file);
+    if (/^Pulumi\.local-.*\.yaml$/.test(file) && fs.readFileSync(config, 'utf8').startsWith(LOCAL_STACK_HEADER)) fs.rmSync(config);
   }
   io.out(`local fleet removed (${removed} clusters)\n`);
   return 0;

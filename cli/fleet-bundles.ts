@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { dump } from 'js-yaml';
 import {
   Bundle,
   BundleTarget,
@@ -12,6 +11,7 @@ import {
   KubeObject,
   readFleetYaml,
   synthesizeFleet,
+  toYamlDocument,
 } from '../constructs';
 import { UsageError } from './load';
 
@@ -58,7 +58,7 @@ export function renderFleetBundle(dir: string, cluster: RenderTarget): { yaml: s
   const c = synth.clusters[0];
   if (c.bundles.length === 0) notes.push(`note: the bundle's targets or doNotDeploy exclude cluster ${cluster.name}; nothing to render`);
   const objects = c.bundles.flatMap((b) => b.objects.map((o) => withoutFleetwrightLabels(o.manifest)));
-  return { yaml: objects.map((o) => `---\n${dump(o, { sortKeys: true, lineWidth: -1, noRefs: true })}`).join(''), notes };
+  return { yaml: objects.map((o) => `---\n${toYamlDocument(o)}`).join(''), notes };
 }
 
 const camel = (name: string): string => name.replace(/[-_.]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());

@@ -204,22 +204,3 @@ export function rewriteImages(obj: KubeObject, mirror: string): number {
   }
   return count;
 }
-
-/** The text every Secret value is replaced with in written output. */
-export const REDACTED = '<redacted>';
-
-/**
- * A copy of the object that is safe to write, print or diff: a Secret's `data` and `stringData`
- * values are replaced with {@link REDACTED}; keys stay visible.
- */
-export function redact(obj: KubeObject): KubeObject {
-  if (obj.kind !== 'Secret' || obj.apiVersion !== 'v1') return obj;
-  const copy: KubeObject = { ...obj };
-  for (const field of ['data', 'stringData']) {
-    const section = obj[field];
-    if (section && typeof section === 'object') {
-      copy[field] = Object.fromEntries(Object.keys(section).map((k) => [k, REDACTED]));
-    }
-  }
-  return copy;
-}

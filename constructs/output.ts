@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dump } from 'js-yaml';
 import { sortedRecord } from './names';
-import { KubeObject, redact } from './objects';
+import { assertReplaceable, replaceOwnedDir } from './owned-dir';
+import { KubeObject } from './objects';
+import { redact } from './redaction';
 import { FleetSynthesis, SynthesizedObject } from './synth';
 
 /** File name, inside a cluster's folder, of the namespaces created for its bundles. */
@@ -92,25 +94,42 @@ export function synthFiles(synth: FleetSynthesis): Map<string, string> {
   return files;
 }
 
+/** What `synth` output folders are marked as (see {@link OWNER_MARKER}). */
+export const SYNTH_PURPOSE = 'synth';
+
 /**
- * Writes the synthesis to `outDir`, replacing what was there: files go to a fresh sibling folder
- * first, which then takes the place of `outDir`, so a failure never leaves half-written output.
- *
- * @returns the number of files written
+ * Whether a folder without a marker is the output of an older fleetwright: an `index.json` that
+ * lists exactly the folder's other files.
  */
-export function writeSynthesis(synth: FleetSynthesis, outDir: string): number {
-  const files = synthFiles(synth);
-  const target = path.resolve(outDir);
-  const staging = `${target}.tmp-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  for (const [rel, content] of files) {
-    const file = path.join(staging, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
+function isUnmarkedSynthOutput(dir: string, files: readonly string[]): boolean {
+  try {
+    const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as SynthIndex;
+    const expected = new Set(['index.json']);
+    for (const [name, c] of Object.entries(index.clusters)) {
+      if (c.namespaces.length > 0) expected.add(`${c.region}/${name}/${NAMESPACES_FILE}`);
+      for (const b of Object.keys(c.bundles)) expected.add(`${c.region}/${name}/${b}.yaml`);
+    }
+    return files.every((f) => expected.has(f));
+  } catch {
+    return false;
   }
-  const old = `${target}.old-${process.pid}`;
-  if (fs.existsSync(target)) fs.renameSync(target, old);
-  fs.renameSync(staging, target);
-  fs.rmSync(old, { recursive: true, force: true });
-  return files.size;
+}
+
+/**
+ * Writes the synthesis to `outDir`, replacing what was there, but only when that folder does not
+ * exist, is empty, or holds exactly what an earlier `synth` wrote: never a folder of other files,
+ * the working directory or its parents, a git work tree, the home folder or `/`. Files go to a
+ * staging folder first, which then takes the place of `outDir`, so a failure never leaves
+ * half-written output; leftovers of an interrupted run are removed.
+ *
+ * @param flag the option that named the folder, for error messages
+ * @default flag '--out'
+ * @returns the number of files written (the ownership marker not counted) and the leftovers removed
+ * @throws UnsafePathError when the folder may not be replaced, saying why and how to proceed
+ */
+export function writeSynthesis(synth: FleetSynthesis, outDir: string, flag = '--out'): { files: number; leftovers: string[] } {
+  const files = synthFiles(synth);
+  assertReplaceable(outDir, SYNTH_PURPOSE, flag, isUnmarkedSynthOutput);
+  const leftovers = replaceOwnedDir(outDir, SYNTH_PURPOSE, files);
+  return { files: files.size, leftovers };
 }

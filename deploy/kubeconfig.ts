@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { KubeconfigKind, SynthesizedCluster } from '../constructs';
+import { KubeconfigKind, registerKubeconfig, SynthesizedCluster } from '../constructs';
+
+function secretKubeconfig(content: string): pulumi.Output<string> {
+  registerKubeconfig(content);
+  return pulumi.secret(content);
+}
 
 /** Where stack config says kubeconfigs are. */
 export interface KubeconfigSources {
@@ -26,14 +31,17 @@ export function resolveKubeconfigs(
   const out: Record<string, pulumi.Output<string>> = {};
   const missing: string[] = [];
   const readFile = (cluster: string, file: string, how: string): void => {
-    if (fs.existsSync(file)) out[cluster] = pulumi.secret(fs.readFileSync(file, 'utf8'));
+    if (fs.existsSync(file)) out[cluster] = secretKubeconfig(fs.readFileSync(file, 'utf8'));
     else missing.push(`cluster '${cluster}': kubeconfig file ${file} does not exist (${how})`);
   };
   for (const c of clusters) {
     switch (c.kubeconfig.kind) {
       case KubeconfigKind.STACK_CONFIG:
         if (sources.secrets && sources.secretNames.includes(c.name)) {
-          out[c.name] = sources.secrets.apply((all) => all[c.name]);
+          out[c.name] = sources.secrets.apply((all) => {
+            registerKubeconfig(all[c.name]);
+            return all[c.name];
+          });
         } else if (sources.dir) {
           readFile(
             c.name,
@@ -51,7 +59,7 @@ export function resolveKubeconfigs(
         break;
       case KubeconfigKind.ENV: {
         const value = process.env[c.kubeconfig.reference];
-        if (value) out[c.name] = pulumi.secret(value);
+        if (value) out[c.name] = secretKubeconfig(value);
         else missing.push(`cluster '${c.name}': environment variable ${c.kubeconfig.reference} is not set (Kubeconfig.fromEnv())`);
         break;
       }

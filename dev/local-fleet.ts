@@ -121,6 +121,12 @@ export async function devUp(fleet: Fleet, paths: LocalFleetPaths, opts: DevUpOpt
       `the local fleet is running in ${existing.mode} mode; run \`npx fleetwright dev down\` before starting it in ${opts.mode} mode`,
     );
   }
+  if (!existing && fs.existsSync(paths.dir) && fs.readdirSync(paths.dir).length > 0) {
+    throw new ToolError(
+      `${paths.dir} holds files that no local fleet of fleetwright created (no state.json); ` +
+        'move them away, or set FLEETWRIGHT_STATE to another folder, then run `npx fleetwright dev up` again',
+    );
+  }
   fs.mkdirSync(kubeconfigDirOf(paths), { recursive: true });
   const clusters = fleet.clusters.map((c) => ({ name: c.clusterName, labels: c.labels })).sort((a, b) => byteOrder(a.name, b.name));
   return opts.mode === LocalFleetMode.FULL ? upFull(clusters, paths, opts, progress) : upLight(clusters, paths, opts, progress);
@@ -369,17 +375,36 @@ export async function devStatus(paths: LocalFleetPaths): Promise<{ mode?: LocalF
   return { mode: state.mode, clusters };
 }
 
+/** What `dev up` creates in the local fleet's folder: `dev down` removes these and nothing else. */
+export const LOCAL_FLEET_ENTRIES: readonly string[] = [
+  'state.json',
+  'kubeconfigs',
+  'kwok',
+  'kwok.yaml',
+  'logs',
+  'token',
+  'sa.key',
+  'tokens.csv',
+  'etcd',
+  'pki',
+];
+
+/** Removes what `dev up` created in the folder, then the folder itself if nothing else is left. */
+function removeLocalFleetFiles(paths: LocalFleetPaths): void {
+  for (const entry of LOCAL_FLEET_ENTRIES) fs.rmSync(path.join(paths.dir, entry), { recursive: true, force: true });
+  if (fs.existsSync(paths.dir) && fs.readdirSync(paths.dir).length === 0) fs.rmdirSync(paths.dir);
+}
+
 /**
- * Stops every process the local fleet started and removes its state folder.
+ * Stops every process the local fleet started and removes the files `dev up` created (see
+ * {@link LOCAL_FLEET_ENTRIES}); anything else in the folder is left alone. Without a local fleet
+ * (no state file) nothing is touched.
  *
- * @returns the number of clusters removed
+ * @returns the number of clusters removed, or undefined when there was no local fleet
  */
-export async function devDown(paths: LocalFleetPaths, progress: Progress): Promise<number> {
+export async function devDown(paths: LocalFleetPaths, progress: Progress): Promise<number | undefined> {
   const state = readState(paths);
-  if (!state) {
-    fs.rmSync(paths.dir, { recursive: true, force: true });
-    return 0;
-  }
+  if (!state) return undefined;
   const names = Object.keys(state.clusters).sort(byteOrder);
   if (state.mode === LocalFleetMode.FULL) {
     const kwokctl = findTool('kwokctl');
@@ -399,6 +424,6 @@ export async function devDown(paths: LocalFleetPaths, progress: Progress): Promi
   while (pids.some(alive) && Date.now() < killDeadline) await sleep(100);
   const stuck = pids.filter(alive);
   if (stuck.length > 0) progress(`processes ${stuck.join(', ')} did not stop; kill them by hand`);
-  fs.rmSync(paths.dir, { recursive: true, force: true });
+  removeLocalFleetFiles(paths);
   return names.length;
 }

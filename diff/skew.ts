@@ -6,6 +6,8 @@ import {
   Fleet,
   FleetError,
   JsonValue,
+  maskSecretValues,
+  redact,
   synthesizeFleet,
   ValueOrigin,
 } from '../constructs';
@@ -132,12 +134,17 @@ export function compareClusters(fleet: Fleet, clusters: readonly string[]): Skew
     for (const n of on) {
       values.set(
         n,
-        new Map(explain(fleet, n, bundle).values.explained.map((e) => [e.path, { value: e.value, origin: originLabel(e.origin) }])),
+        new Map(
+          explain(fleet, n, bundle).values.explained.map((e) => [
+            e.path,
+            { value: maskSecretValues(e.value), origin: originLabel(e.origin) },
+          ]),
+        ),
       );
       const flat = new Map<string, JsonValue>();
       for (const o of byName.get(n)?.bundles.find((b) => b.name === bundle)?.objects ?? []) {
         if (`${o.id.kind} ${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}` in partialObjects) continue;
-        const m = structuredClone(o.manifest);
+        const m = structuredClone(redact(o.manifest));
         delete m.metadata.labels?.[CLUSTER_LABEL];
         leaves(m, `${o.id.kind} ${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}:`, flat);
       }
