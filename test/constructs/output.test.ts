@@ -87,9 +87,11 @@ describe('writeSynthesis', () => {
       fs.mkdirSync(path.join(out, 'stale-region'), { recursive: true });
       const fleet = smallFleet();
       configBundle(fleet, 'app');
-      expect(writeSynthesis(synthesizeFleet(fleet), out)).toBe(4);
-      expect(fs.readdirSync(out).sort()).toEqual(['index.json', 'us-east', 'us-west']);
+      expect(writeSynthesis(synthesizeFleet(fleet), out)).toEqual({ files: 4, leftovers: [] });
+      expect(fs.readdirSync(out).sort()).toEqual(['.fleetwright-owned.json', 'index.json', 'us-east', 'us-west']);
       expect(fs.readdirSync(dir)).toEqual(['dist']);
+      // A second run replaces its own output.
+      expect(writeSynthesis(synthesizeFleet(fleet), out).files).toBe(4);
     } finally {
       cleanup();
     }
