@@ -4,8 +4,12 @@ import { Construct } from 'constructs';
 import {
   Bundle,
   BundleTarget,
+  checkDnsLabel,
+  checkLabelKey,
+  checkLabelValue,
   Cluster,
   Fleet,
+  assertFleetDirectory,
   fleetBundleName,
   fleetDirectoryProps,
   KubeObject,
@@ -29,7 +33,10 @@ export function parseLabels(pairs: readonly string[]): Record<string, string> {
   for (const p of pairs) {
     const i = p.indexOf('=');
     if (i <= 0) throw new UsageError(`--label ${p}: use key=value`);
-    labels[p.slice(0, i)] = p.slice(i + 1);
+    const [key, value] = [p.slice(0, i), p.slice(i + 1)];
+    const problem = checkLabelKey(key) ?? checkLabelValue(key, value);
+    if (problem) throw new UsageError(`--label ${p}: ${problem}; use key=value with a valid Kubernetes label`);
+    labels[key] = value;
   }
   return labels;
 }
@@ -48,6 +55,8 @@ function withoutFleetwrightLabels(o: KubeObject): KubeObject {
  * @returns the manifests (fleetwright's own labels removed) and notes for stderr
  */
 export function renderFleetBundle(dir: string, cluster: RenderTarget): { yaml: string; notes: string[] } {
+  const nameProblem = checkDnsLabel(cluster.name);
+  if (nameProblem) throw new UsageError(`--name ${cluster.name}: ${nameProblem}; pass a cluster name such as --name edge-1`);
   const fleet = new Fleet({ name: 'render' });
   new Cluster(new Construct(fleet, 'Clusters'), cluster.name, { region: 'local', labels: cluster.labels });
   const props = fleetDirectoryProps(dir, { targets: [{ name: 'all', clusterSelector: {} }] });
@@ -87,6 +96,7 @@ export interface ImportOptions {
  */
 export function importFleetBundle(dir: string, options: ImportOptions = {}): string {
   const abs = path.resolve(dir);
+  assertFleetDirectory(abs);
   const spec = readFleetYaml(abs);
   const name = spec.name ?? fleetBundleName(path.basename(abs));
   const from = path.dirname(path.resolve(options.outFile ?? path.join(process.cwd(), 'bundle.ts')));

@@ -1,27 +1,52 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Fleet } from '../constructs';
+import { assertValidFleetProps, Fleet, FleetError, FleetValidationError } from '../constructs';
+import { UsageError, UserCodeError } from './errors';
+import { isTypeScriptModule, TypecheckError, typecheckFleetModule } from './typecheck';
 
-/** Thrown for bad command-line input; the CLI prints the message and exits 1. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+export { UsageError } from './errors';
+
+/** How {@link loadFleet} loads a module. */
+export interface LoadOptions {
+  /**
+   * Type-check a TypeScript module (`.ts`, `.mts`, `.cts`, `.tsx`) and its imports before loading it
+   * (tsx only strips types); a module with type errors is refused with every error.
+   *
+   * @default true (the CLI's `--no-typecheck` turns it off)
+   */
+  readonly typecheck?: boolean;
+}
+
+let defaults: LoadOptions = {};
+
+/**
+ * Sets the options of every later {@link loadFleet} call that does not pass its own (the CLI sets
+ * them from its global options before running a command).
+ *
+ * @param options the options
+ */
+export function configureLoad(options: LoadOptions): void {
+  defaults = { ...options };
 }
 
 /**
  * Loads a fleet definition: the project's own sample fleet, or a module that exports a `Fleet`, or a
- * function returning one, as `default`, `defineFleet` or `fleet`. TypeScript modules are loaded
- * through tsx.
+ * function returning one, as `default`, `defineFleet` or `fleet`. TypeScript modules are type-checked
+ * (see {@link LoadOptions.typecheck}) and loaded through tsx. The props of every construct of the
+ * fleet are checked against their runtime schemas before the fleet is returned.
  *
  * @param modulePath path of the module, relative to the working directory
- * @default modulePath - the project's own fleet (`fleet/index.ts`)
+ * @param options how to load it
+ * @default modulePath - the project's own fleet (`fleet/index.ts`, compiled)
+ * @throws TypecheckError when a TypeScript module has type errors
+ * @throws FleetValidationError when constructs were given invalid props
  */
-export function loadFleet(modulePath?: string): Fleet {
+export function loadFleet(modulePath?: string, options: LoadOptions = defaults): Fleet {
   if (modulePath === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('../fleet') as typeof import('../fleet')).defineFleet();
+    const sample = (require('../fleet') as typeof import('../fleet')).defineFleet();
+    assertValidFleetProps(sample);
+    return sample;
   }
   const file = path.resolve(modulePath);
   if (!fs.existsSync(file)) {
@@ -29,16 +54,32 @@ export function loadFleet(modulePath?: string): Fleet {
       `--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet/index.ts)`,
     );
   }
+  if (isTypeScriptModule(file) && (options.typecheck ?? true)) {
+    const { diagnostics } = typecheckFleetModule(file);
+    if (diagnostics.length > 0) throw new TypecheckError(modulePath, diagnostics);
+  }
   if (/\.[cm]?tsx?$/.test(file)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('tsx/cjs/api') as { register: () => unknown }).register();
   }
+  // The user's code runs here: what it throws is reported as theirs, with their frame.
+  const userCode = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof FleetError || e instanceof FleetValidationError || e instanceof UsageError) throw e;
+      throw new UserCodeError(file, e);
+    }
+  };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(file) as Record<string, unknown>;
+  const mod = userCode(() => require(file) as Record<string, unknown>);
   for (const key of ['default', 'defineFleet', 'fleet']) {
     let candidate = mod[key];
-    if (typeof candidate === 'function') candidate = (candidate as () => unknown)();
-    if (Fleet.isFleet(candidate)) return candidate;
+    if (typeof candidate === 'function') candidate = userCode(() => (candidate as () => unknown)());
+    if (Fleet.isFleet(candidate)) {
+      assertValidFleetProps(candidate);
+      return candidate;
+    }
   }
   throw new UsageError(
     `--fleet ${modulePath}: the module exports no Fleet; export a Fleet or a function returning one as 'default', 'defineFleet' or 'fleet'`,

@@ -8,6 +8,8 @@ import {
   FleetError,
   FleetValidationError,
   formatProblem,
+  maskSecretValues,
+  redactText,
   placementMatrix,
   Problem,
   rolloutPlan,
@@ -18,11 +20,11 @@ import { diffDesired, hasChanges } from '../diff/compare';
 import { desiredFromSynthesis } from '../diff/model';
 import { DIFF_FORMATS, DiffFormat, renderDiff } from '../diff/render';
 import { compareClusters, renderSkew, resolveClusters } from '../diff/skew';
-import { loadSide } from '../diff/sources';
+import { LoadedSide, loadSide } from '../diff/sources';
 import { DeployCommandOptions, projectRoot, runDeployCommand, runPreviewCommand, runStatusCommand } from './deploy';
 import { runDevDown, runDevStatus, runDevUp } from './dev';
 import { importFleetBundle, parseLabels, renderFleetBundle } from './fleet-bundles';
-import { loadFleet, UsageError } from './load';
+import { configureLoad, loadFleet, UsageError } from './load';
 
 /** Where the CLI writes; tests capture both streams. */
 export interface CliIo {
@@ -36,6 +38,11 @@ const processIo: CliIo = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
+
+/** Every line the CLI prints passes here: any secret string this process has seen is hidden. */
+function redactingIo(io: CliIo): CliIo {
+  return { out: (text) => io.out(redactText(text)), err: (text) => io.err(redactText(text)) };
+}
 
 function printWarnings(io: CliIo, problems: readonly Problem[]): void {
   for (const p of problems) io.err(`${formatProblem(p)}\n`);
@@ -53,6 +60,9 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
   const program = new Command('fleetwright')
     .description('Run a fleet of Kubernetes clusters as code')
     .option('--fleet <module>', "module exporting the fleet definition (default: the project's own fleet)")
+    .option('--no-typecheck', 'load a TypeScript --fleet module without type-checking it first')
+    .hook('preAction', (root) => configureLoad({ typecheck: root.opts<{ typecheck: boolean }>().typecheck }))
+    .option('--debug', 'print the stack of an internal error')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
@@ -70,11 +80,12 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .command('synth')
     .description("write every cluster's manifests to DIR/<region>/<cluster>/<bundle>.yaml and DIR/index.json")
     .option('--region <region>', 'only the clusters of this region')
-    .option('--out <dir>', 'output folder, replaced as a whole', 'dist')
+    .option('--out <dir>', 'output folder: created, or replaced when an earlier synth wrote it (never a folder of other files)', 'dist')
     .action((opts: { region?: string; out: string }) => {
       const synth = synthesizeFleet(loadFleet(fleetOption()), { region: opts.region });
       printWarnings(io, synth.warnings);
-      const files = writeSynthesis(synth, opts.out);
+      const { files, leftovers } = writeSynthesis(synth, opts.out);
+      for (const l of leftovers) io.err(`note: removed ${l}, left by an interrupted synth\n`);
       const objects = synth.clusters.reduce((n, c) => n + c.namespaces.length + c.bundles.reduce((m, b) => m + b.objects.length, 0), 0);
       io.out(`synthesized ${synth.clusters.length} clusters, ${objects} objects, ${files} files into ${opts.out}\n`);
     });
@@ -130,7 +141,22 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .argument('<bundle>', 'bundle name')
     .option('--json', 'print JSON')
     .action((cluster: string, bundle: string, opts: { json?: boolean }) => {
-      const e = explain(loadFleet(fleetOption()), cluster, bundle);
+      const fleet = loadFleet(fleetOption());
+      const raw = explain(fleet, cluster, bundle);
+      // Synthesizing the cluster's bundles shows which values end up in Secrets: those are masked.
+      try {
+        synthesizeFleet(fleet, { region: fleet.clusters.find((c) => c.clusterName === cluster)?.region });
+      } catch {
+        // explain stays useful for a fleet that does not synthesize yet
+      }
+      const e = {
+        ...raw,
+        values: {
+          ...raw.values,
+          values: maskSecretValues(raw.values.values),
+          explained: raw.values.explained.map((v) => ({ ...v, value: maskSecretValues(v.value) })),
+        },
+      };
       if (opts.json) {
         io.out(`${JSON.stringify(e, null, 2)}\n`);
         return;
@@ -140,8 +166,15 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
       io.out(`defaultNamespace: ${e.defaultNamespace.value}  [${e.defaultNamespace.origin.layer} ${e.defaultNamespace.origin.source}]\n`);
       if (e.namespace) io.out(`namespace: ${e.namespace.value}  [${e.namespace.origin.layer} ${e.namespace.origin.source}]\n`);
       if (!e.placement.deployed) return;
-      const table = new Table({ head: ['value', 'effective', 'layer', 'from'], style: { head: [], border: [] } });
-      for (const v of e.values.explained) table.push([v.path, JSON.stringify(v.value), v.origin.layer, v.origin.source]);
+      // A description column when the bundle's valuesSchema describes any value.
+      const described = e.values.explained.some((v) => v.description !== undefined);
+      const table = new Table({
+        head: ['value', 'effective', 'layer', 'from', ...(described ? ['description'] : [])],
+        style: { head: [], border: [] },
+      });
+      for (const v of e.values.explained) {
+        table.push([v.path, JSON.stringify(v.value), v.origin.layer, v.origin.source, ...(described ? [v.description ?? ''] : [])]);
+      }
       io.out(`${table.toString()}\n`);
       io.out('precedence (lowest first): bundle < group < overlay < customization < cluster\n');
     });
@@ -232,11 +265,20 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
       const format = parseFormat(opts.format);
       const root = projectRoot();
       const fleetModule = fleetOption() && path.relative(root, path.resolve(fleetOption() as string));
-      const base = loadSide(opts.base, root, fleetModule);
-      const head = opts.head ? loadSide(opts.head, root, fleetModule) : desiredFromSynthesis(synthesizeFleet(loadFleet(fleetOption())));
-      const d = diffDesired(base, head, { base: opts.base, head: opts.head ?? 'working tree' });
-      io.out(renderDiff(d, format, format === 'text' && wantsColor()));
-      result.exitCode = hasChanges(d) ? 2 : 0;
+      const sides: LoadedSide[] = [];
+      try {
+        const base = loadSide(opts.base, root, fleetModule);
+        sides.push(base);
+        const head = opts.head ? loadSide(opts.head, root, fleetModule) : undefined;
+        if (head) sides.push(head);
+        for (const side of sides) if (side.note) io.err(`note: ${side.note}\n`);
+        const headState = head?.state ?? desiredFromSynthesis(synthesizeFleet(loadFleet(fleetOption())));
+        const d = diffDesired(base.state, headState, { base: opts.base, head: opts.head ?? 'working tree' });
+        io.out(renderDiff(d, format, format === 'text' && wantsColor()));
+        result.exitCode = hasChanges(d) ? 2 : 0;
+      } finally {
+        for (const side of sides) side.dispose();
+      }
     });
 
   program
@@ -257,7 +299,13 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .argument('<dir>', 'a Fleet bundle folder')
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--import-from <module>', 'module the generated code imports fleetwright from', 'fleetwright')
-    .action((dir: string, opts: { out?: string; importFrom: string }) => {
+    .option('--force', 'overwrite the --out file when it exists')
+    .action((dir: string, opts: { out?: string; importFrom: string; force?: boolean }) => {
+      if (opts.out && fs.existsSync(opts.out)) {
+        if (fs.statSync(opts.out).isDirectory())
+          throw new UsageError(`--out ${opts.out}: this is a folder; pass the path of a .ts file to write`);
+        if (!opts.force) throw new UsageError(`--out ${opts.out}: the file exists; pass --force to overwrite it, or choose another path`);
+      }
       const code = importFleetBundle(dir, { outFile: opts.out, importFrom: opts.importFrom });
       if (opts.out) {
         fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
@@ -316,24 +364,44 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
  * @param argv the full `process.argv`
  * @returns the exit code
  */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CliIo = processIo): Promise<number> {
+  const io = redactingIo(rawIo);
   const result = { exitCode: 0 };
   const program = buildProgram(io, result);
   try {
     await program.parseAsync(argv as string[]);
     return result.exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof FleetValidationError) {
-      const errors = e.problems.filter((p) => p.severity === 'error').length;
-      printWarnings(io, e.problems);
-      io.err(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
-      return 1;
-    }
-    if (e instanceof UsageError || e instanceof FleetError || (e instanceof Error && ['ToolError', 'DiffSourceError'].includes(e.name))) {
-      io.err(`error: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return reportError(e, io, argv.includes('--debug'));
   }
+}
+
+/** Errors whose message is written for the user: printed alone, without a stack. */
+const USER_ERRORS = new Set(['UsageError', 'UserCodeError', 'UnsafePathError', 'ToolError', 'DiffSourceError', 'SourceError']);
+
+/**
+ * Prints an error the way a person should read it and returns the exit code: validation problems
+ * all at once, user errors as one message, and anything else as a fleetwright bug (its stack only
+ * with `--debug`).
+ */
+export function reportError(e: unknown, io: CliIo, debug: boolean): number {
+  if (e instanceof CommanderError) return e.exitCode;
+  if (e instanceof FleetValidationError) {
+    const errors = e.problems.filter((p) => p.severity === 'error').length;
+    printWarnings(io, e.problems);
+    io.err(`${errors} error${errors === 1 ? '' : 's'}; nothing was written\n`);
+    return 1;
+  }
+  if (e instanceof FleetError || (e instanceof Error && USER_ERRORS.has(e.name))) {
+    io.err(`error: ${redactText(e.message)}\n`);
+    if (debug && e.stack) io.err(`${redactText(e.stack)}\n`);
+    return 1;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  io.err(
+    `internal error: ${redactText(message)}\nThis is a bug in fleetwright, not in your fleet. ` +
+      `Please report it with the output of the same command run with --debug.\n`,
+  );
+  if (debug && e instanceof Error && e.stack) io.err(`${redactText(e.stack)}\n`);
+  return 1;
 }

@@ -1,8 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { FleetDirectoryOptions, fleetDirectoryProps } from './fleet-dir';
+import { bundlePropsSchema, checkProps, nameForMessages } from './schemas';
 import { IBundleSource } from './sources';
 import { BundleTarget, TargetCustomization, TargetCustomizationMode } from './targeting';
 import { Values } from './values';
+import { JsonSchema } from './values-schema';
+
+export type { JsonSchema, JsonSchemaType } from './values-schema';
 
 const BUNDLE = Symbol.for('fleetwright.Bundle');
 
@@ -59,6 +63,15 @@ export interface BundleProps {
    */
   readonly values?: Values;
   /**
+   * JSON Schema (draft-07) of the bundle's effective values. Every cluster's merged values are
+   * checked against it before the bundle is rendered for that cluster; each violation is an error
+   * naming the cluster, the value's path and the layer that set it. `fleetwright explain` shows
+   * each value's `description`. Defaults in the schema are documentation: they are not applied.
+   *
+   * @default - values are not checked
+   */
+  readonly valuesSchema?: JsonSchema;
+  /**
    * Where the bundle goes: the first matching entry wins. Required: a bundle without targets is an
    * error (Fleet would silently use the `default` cluster group).
    *
@@ -109,7 +122,9 @@ export class Bundle extends Construct implements IBundle {
    * @throws FleetValidationError listing every problem of the fleet.yaml, with lines
    */
   public static fromFleetDirectory(scope: Construct, id: string, dir: string, options: FleetDirectoryOptions = {}): Bundle {
-    return new Bundle(scope, id, fleetDirectoryProps(dir, options));
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { ignored, ...props } = fleetDirectoryProps(dir, options);
+    return new Bundle(scope, id, props);
   }
 
   public readonly bundleName: string;
@@ -121,6 +136,8 @@ export class Bundle extends Construct implements IBundle {
   public readonly labels: Readonly<Record<string, string>>;
   /** Default values. */
   public readonly values: Values;
+  /** JSON Schema of the effective values, if any. */
+  public readonly valuesSchema?: JsonSchema;
   /** Targets, in order. */
   public readonly targets: readonly BundleTarget[];
   /** Customizations, in order. */
@@ -131,6 +148,10 @@ export class Bundle extends Construct implements IBundle {
   private readonly _dependsOn: (IBundle | string)[];
 
   /**
+   * The props are checked at runtime (for fleets written in JavaScript or built from data): problems
+   * are reported by validation with every other problem of the fleet, and a bundle with invalid
+   * props goes nowhere (its targets are dropped), so a mistyped selector never widens where it goes.
+   *
    * @param scope the fleet, or any construct inside it
    * @param id construct id; the default name
    * @param props the bundle's properties
@@ -138,16 +159,18 @@ export class Bundle extends Construct implements IBundle {
   constructor(scope: Construct, id: string, props: BundleProps = {}) {
     super(scope, id);
     Object.defineProperty(this, BUNDLE, { value: true });
-    this.bundleName = props.name ?? id;
-    this.defaultNamespace = props.defaultNamespace ?? 'default';
-    this.namespace = props.namespace;
-    this.labels = { ...(props.labels ?? {}) };
-    this.values = props.values ?? {};
-    this.targets = [...(props.targets ?? [])];
-    this.targetCustomizations = [...(props.targetCustomizations ?? [])];
-    this.targetCustomizationMode = props.targetCustomizationMode ?? TargetCustomizationMode.FIRST_MATCH;
-    this._sources = [...(props.sources ?? [])];
-    this._dependsOn = [...(props.dependsOn ?? [])];
+    const { props: p, invalid } = checkProps<BundleProps>(this, `bundle '${nameForMessages(props, 'name', id)}'`, bundlePropsSchema, props);
+    this.bundleName = p.name ?? id;
+    this.defaultNamespace = p.defaultNamespace ?? 'default';
+    this.namespace = p.namespace;
+    this.labels = { ...(p.labels ?? {}) };
+    this.values = p.values ?? {};
+    this.valuesSchema = p.valuesSchema;
+    this.targets = invalid.size > 0 ? [] : [...(p.targets ?? [])];
+    this.targetCustomizations = [...(p.targetCustomizations ?? [])];
+    this.targetCustomizationMode = p.targetCustomizationMode ?? TargetCustomizationMode.FIRST_MATCH;
+    this._sources = [...(p.sources ?? [])];
+    this._dependsOn = [...(p.dependsOn ?? [])];
   }
 
   /** The sources (a copy). */

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { ICluster } from './cluster';
+import { checkProps, clusterGroupPropsSchema, nameForMessages } from './schemas';
 import { LabelSelector, selectorMatches } from './selector';
 import { Values } from './values';
 
@@ -63,6 +64,9 @@ export class ClusterGroup extends Construct {
   private readonly _members: ICluster[];
 
   /**
+   * The props are checked at runtime: problems are reported by validation with every other problem
+   * of the fleet, and invalid props are not used (an invalid selector selects nothing).
+   *
    * @param scope the fleet, or any construct inside it
    * @param id construct id; the default name
    * @param props the group's properties
@@ -70,11 +74,17 @@ export class ClusterGroup extends Construct {
   constructor(scope: Construct, id: string, props: ClusterGroupProps = {}) {
     super(scope, id);
     Object.defineProperty(this, GROUP, { value: true });
-    this.groupName = props.name ?? id;
-    this.selector = props.selector;
-    this.values = props.values ?? {};
-    this._labels = { ...(props.labels ?? {}) };
-    this._members = [...(props.clusters ?? [])];
+    const { props: p } = checkProps<ClusterGroupProps>(
+      this,
+      `cluster group '${nameForMessages(props, 'name', id)}'`,
+      clusterGroupPropsSchema,
+      props,
+    );
+    this.groupName = p.name ?? id;
+    this.selector = p.selector;
+    this.values = p.values ?? {};
+    this._labels = { ...(p.labels ?? {}) };
+    this._members = [...(p.clusters ?? [])];
   }
 
   /** The group's own labels (a copy). */

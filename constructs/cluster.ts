@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { Kubeconfig } from './kubeconfig';
+import { checkProps, clusterPropsSchema, nameForMessages } from './schemas';
 import { Values } from './values';
 
 const CLUSTER = Symbol.for('fleetwright.Cluster');
@@ -65,6 +66,9 @@ export class Cluster extends Construct implements ICluster {
   private readonly _labels: Record<string, string>;
 
   /**
+   * The props are checked at runtime (for fleets written in JavaScript or built from data): problems
+   * are reported by validation with every other problem of the fleet, and invalid props are not used.
+   *
    * @param scope the fleet, or any construct inside it
    * @param id construct id; the default name
    * @param props the cluster's properties
@@ -72,11 +76,12 @@ export class Cluster extends Construct implements ICluster {
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER, { value: true });
-    this.clusterName = props.name ?? id;
-    this.region = props.region;
-    this.kubeconfig = props.kubeconfig ?? Kubeconfig.fromStackConfig();
-    this.values = props.values ?? {};
-    this._labels = { ...(props.labels ?? {}) };
+    const { props: p } = checkProps<ClusterProps>(this, `cluster '${nameForMessages(props, 'name', id)}'`, clusterPropsSchema, props);
+    this.clusterName = p.name ?? id;
+    this.region = p.region ?? '';
+    this.kubeconfig = p.kubeconfig ?? Kubeconfig.fromStackConfig();
+    this.values = p.values ?? {};
+    this._labels = { ...(p.labels ?? {}) };
   }
 
   /** The cluster's labels (a copy). */

@@ -4,7 +4,24 @@ import { byteOrder } from './names';
 import { clusterFacts } from './placement';
 import { effectiveNamespaces, NamespaceSetting, valueLayers } from './synth';
 import { Placement, placeBundle } from './targeting';
-import { EffectiveValues, mergeValues } from './values';
+import { EffectiveValues, ExplainedValue, mergeValues } from './values';
+import { describeValuePath } from './values-schema';
+
+/** One effective value with its origin and what the bundle's `valuesSchema` says it is. */
+export interface DescribedValue extends ExplainedValue {
+  /**
+   * The `description` the bundle's `valuesSchema` gives this value.
+   *
+   * @default - none: the bundle has no schema, or the schema does not describe the value
+   */
+  readonly description?: string;
+}
+
+/** Effective values with provenance and their schema descriptions. */
+export interface DescribedValues extends EffectiveValues {
+  /** Every leaf with its origin and description, sorted by path. */
+  readonly explained: readonly DescribedValue[];
+}
 
 /** Why a bundle is (or is not) on a cluster, and every effective setting with its origin. */
 export interface Explanation {
@@ -20,13 +37,13 @@ export interface Explanation {
   readonly defaultNamespace: NamespaceSetting;
   /** Forced namespace, if any, and where it was set. */
   readonly namespace?: NamespaceSetting;
-  /** Effective values with provenance (empty when the bundle is not deployed). */
-  readonly values: EffectiveValues;
+  /** Effective values with provenance and schema descriptions (empty when the bundle is not deployed). */
+  readonly values: DescribedValues;
 }
 
 /**
  * Explains one bundle on one cluster: the targeting decision and each effective value with the
- * layer it came from.
+ * layer it came from and, when the bundle has a `valuesSchema`, the schema's description of it.
  *
  * @throws FleetError when the cluster or bundle does not exist
  */
@@ -49,6 +66,10 @@ export function explain(fleet: Fleet, clusterName: string, bundleName: string): 
   const groups = fleet.clusterGroups.filter((g) => f.groups.some((x) => x.name === g.groupName));
   const overlay = fleet.regionOverlays.find((o) => o.region === cluster.region);
   const { defaultNamespace, namespace } = effectiveNamespaces(bundle, placement);
+  const values: EffectiveValues = placement.deployed
+    ? mergeValues(valueLayers(bundle, cluster, groups, overlay, placement))
+    : { values: {}, explained: [] };
+  const schema = bundle.valuesSchema;
   return {
     cluster: clusterName,
     bundle: bundleName,
@@ -56,6 +77,14 @@ export function explain(fleet: Fleet, clusterName: string, bundleName: string): 
     groups: groups.map((g) => g.groupName).sort(byteOrder),
     defaultNamespace,
     namespace,
-    values: placement.deployed ? mergeValues(valueLayers(bundle, cluster, groups, overlay, placement)) : { values: {}, explained: [] },
+    values: schema
+      ? {
+          values: values.values,
+          explained: values.explained.map((v) => {
+            const description = describeValuePath(schema, v.path);
+            return description === undefined ? v : { ...v, description };
+          }),
+        }
+      : values,
   };
 }

@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyPatch, Operation } from 'fast-json-patch';
 import picomatch from 'picomatch';
-import { isMap as isYamlMap, isSeq, LineCounter, parseDocument, Node as YamlNode } from 'yaml';
+import { isAlias, isMap as isYamlMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Node as YamlNode } from 'yaml';
 import type { BundleProps } from './bundle';
 import { FleetValidationError, Problem, Severity } from './errors';
-import { deepMergeValues, helmSource, kustomizeBuild, parseManifests, readValuesFile, remoteChart } from './helm';
+import { deepMergeValues, helmSource, kustomizeBuild, readValuesFile, remoteChart } from './helm';
 import { byteOrder } from './names';
+import { closest } from './schemas';
 import { KubeObject } from './objects';
 import type { BundleContext, IBundleSource } from './sources';
 import { displayPath, SourceError } from './sources';
@@ -99,6 +100,108 @@ const HELM_IGNORED = [
   'disableDependencyUpdate',
 ];
 
+/** What a fleet.yaml value must be. */
+type Shape = 'string' | 'boolean' | 'map' | 'selector' | 'string map' | 'string list' | 'list';
+
+const OPTION_SHAPES: Record<string, Shape> = {
+  helm: 'map',
+  kustomize: 'map',
+  yaml: 'map',
+  defaultNamespace: 'string',
+  namespace: 'string',
+};
+const TOP_SHAPES: Record<string, Shape> = {
+  ...OPTION_SHAPES,
+  name: 'string',
+  labels: 'string map',
+  dependsOn: 'list',
+  targetCustomizationMode: 'string',
+  targetCustomizations: 'list',
+  targets: 'list',
+};
+const TARGET_SHAPES: Record<string, Shape> = {
+  ...OPTION_SHAPES,
+  name: 'string',
+  clusterName: 'string',
+  clusterSelector: 'selector',
+  clusterGroup: 'string',
+  clusterGroupSelector: 'selector',
+  doNotDeploy: 'boolean',
+};
+const HELM_SHAPES: Record<string, Shape> = {
+  chart: 'string',
+  repo: 'string',
+  version: 'string',
+  releaseName: 'string',
+  values: 'map',
+  valuesFiles: 'string list',
+  templateValues: 'string map',
+};
+
+/** How a YAML node reads in a message: `a list`, `the string 'x'`, `the number 5`. */
+function describeNode(node: unknown): string {
+  if (isYamlMap(node)) return 'a map';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    return typeof v === 'string' ? `the string '${v.length > 40 ? `${v.slice(0, 40)}…` : v}'` : `the ${typeof v} ${String(v)}`;
+  }
+  return 'something else';
+}
+
+/** The fix for a value of the wrong shape. */
+function shapeFix(key: string, shape: Shape, node: unknown): string {
+  const scalar = isScalar(node) ? node.value : undefined;
+  switch (shape) {
+    case 'string':
+      return scalar !== undefined && scalar !== null && typeof scalar !== 'object'
+        ? `quote it: ${key}: "${String(scalar)}"`
+        : `write a single value, e.g. ${key}: my-value`;
+    case 'boolean':
+      return `use true or false`;
+    case 'selector':
+      return typeof scalar === 'string' && /^[^=,\s]+=[^=,\s]*$/.test(scalar)
+        ? `a selector is not a string: write ${key}: { matchLabels: { ${scalar.replace('=', ': ')} } }`
+        : `write it as a label selector, e.g. ${key}: { matchLabels: { env: prod } }`;
+    case 'string list':
+      return typeof scalar === 'string' ? `write a list: ${key}: [${scalar}]` : `write a list of strings, e.g. ${key}: [a, b]`;
+    case 'list':
+      return `write each entry as a list item starting with '- '`;
+    default:
+      return `write it as key: value lines under ${key}:`;
+  }
+}
+
+const SHAPE_NAMES: Record<Shape, string> = {
+  string: 'a string',
+  boolean: 'true or false',
+  map: 'a map',
+  selector: 'a label selector (a map with matchLabels and/or matchExpressions)',
+  'string map': 'a map of strings',
+  'string list': 'a list of strings',
+  list: 'a list',
+};
+
+/** Whether a YAML node has the shape; null and aliases pass (null is Fleet's "unset"). */
+function hasShape(node: unknown, shape: Shape): boolean {
+  if (node === null || node === undefined || isAlias(node) || (isScalar(node) && node.value === null)) return true;
+  switch (shape) {
+    case 'string':
+      return isScalar(node) && typeof node.value === 'string';
+    case 'boolean':
+      return isScalar(node) && typeof node.value === 'boolean';
+    case 'map':
+    case 'selector':
+      return isYamlMap(node);
+    case 'string map':
+      return isYamlMap(node) && node.items.every((p) => p.value === null || (isScalar(p.value) && typeof p.value.value === 'string'));
+    case 'string list':
+      return isSeq(node) && node.items.every((i) => isScalar(i) && typeof i.value === 'string');
+    case 'list':
+      return isSeq(node);
+  }
+}
+
 /**
  * Fleet's bundle name for a folder name: lower-cased, characters outside `[a-z0-9-]` replaced by
  * `-`, dashes collapsed and trimmed, at most 53 characters.
@@ -144,50 +247,98 @@ export function readFleetYaml(dir: string): FleetYaml {
     });
   if (problems.length > 0) throw new FleetValidationError(path.basename(dir), problems);
 
-  const checkKeys = (node: unknown, where: string, known: readonly string[], skip: readonly string[]): void => {
+  const checkKeys = (
+    node: unknown,
+    where: string,
+    known: readonly string[],
+    skip: readonly string[],
+    shapes: Record<string, Shape> = {},
+  ): void => {
     if (!isYamlMap(node)) {
-      if (node !== null && node !== undefined) fail(node, `${where} must be a map`);
+      if (node !== null && node !== undefined && !isAlias(node) && !(isScalar(node) && node.value === null)) {
+        fail(
+          node,
+          where
+            ? `${where} must be a map, got ${describeNode(node)}; write it as key: value lines (${where} allows ${known.join(', ')})`
+            : `fleet.yaml must be a map, got ${describeNode(node)}; write it as key: value lines such as defaultNamespace: my-app (fleet.yaml allows ${known.join(', ')})`,
+        );
+      }
       return;
     }
     for (const pair of node.items) {
-      const key = String((pair.key as { value?: unknown }).value);
-      if (known.includes(key)) continue;
-      if (skip.includes(key)) ignored.push(`${where ? `${where}.` : ''}${key} (line ${lineOf(pair.key)})`);
-      else fail(pair.key, `unknown key '${where ? `${where}.` : ''}${key}'; fleet.yaml allows ${known.join(', ')}`);
+      const key = String((pair.key as { value?: unknown } | null)?.value);
+      const full = `${where ? `${where}.` : ''}${key}`;
+      if (known.includes(key)) {
+        const shape = shapes[key];
+        if (shape && !hasShape(pair.value, shape)) {
+          fail(
+            pair.value ?? pair.key,
+            `${full} must be ${SHAPE_NAMES[shape]}, got ${describeNode(pair.value)}; ${shapeFix(key, shape, pair.value)}`,
+          );
+        }
+        continue;
+      }
+      if (skip.includes(key)) ignored.push(`${full} (line ${lineOf(pair.key)})`);
+      else {
+        const near = closest(key, known);
+        fail(
+          pair.key,
+          `unknown key '${full}'; fleet.yaml allows ${known.join(', ')}${where ? ` here` : ''}: ${near ? `rename it to '${near}'` : 'fix its spelling or remove it'}`,
+        );
+      }
     }
   };
   const root = doc.contents;
-  checkKeys(root, '', TOP_KEYS, IGNORED_KEYS);
+  checkKeys(root, '', TOP_KEYS, IGNORED_KEYS, TOP_SHAPES);
   const checkOptions = (node: unknown, where: string): void => {
     if (!isYamlMap(node)) return;
     const helm = node.get('helm', true);
-    if (helm) checkKeys(helm, `${where}helm`, HELM_KEYS, HELM_IGNORED);
+    if (isYamlMap(helm)) checkKeys(helm, `${where}helm`, HELM_KEYS, HELM_IGNORED, HELM_SHAPES);
     const kustomize = node.get('kustomize', true);
-    if (kustomize) checkKeys(kustomize, `${where}kustomize`, ['dir'], []);
+    if (isYamlMap(kustomize)) checkKeys(kustomize, `${where}kustomize`, ['dir'], [], { dir: 'string' });
     const yaml = node.get('yaml', true);
-    if (yaml) checkKeys(yaml, `${where}yaml`, ['overlays'], []);
+    if (isYamlMap(yaml)) checkKeys(yaml, `${where}yaml`, ['overlays'], [], { overlays: 'string list' });
   };
   checkOptions(root, '');
+  let js: unknown;
+  try {
+    js = doc.toJS();
+  } catch (e) {
+    // An alias bomb, or an alias to an anchor that does not exist.
+    fail(root, `${(e as Error).message.split('\n')[0]}; fix the YAML: remove the aliases (*name) or expand them`);
+    throw new FleetValidationError(path.basename(dir), problems);
+  }
+  const spec = (isYamlMap(root) ? js : {}) as Partial<FleetYaml> & Record<string, unknown>;
   const list = (key: string): FleetTarget[] => {
     if (!isYamlMap(root)) return [];
     const seq = root.get(key, true);
-    if (seq === undefined || seq === null) return [];
-    if (!isSeq(seq)) {
-      fail(seq, `${key} must be a list`);
-      return [];
-    }
+    if (!isSeq(seq)) return [];
+    const values = spec[key] as unknown[];
     return seq.items.map((item, i) => {
-      checkKeys(item, `${key}[${i}]`, TARGET_KEYS, IGNORED_KEYS);
+      if (item === null || (isScalar(item) && item.value === null)) {
+        fail(item ?? seq, `${key}[${i}] is empty; remove the empty '-' line or fill in the entry`);
+      }
+      checkKeys(item, `${key}[${i}]`, TARGET_KEYS, IGNORED_KEYS, TARGET_SHAPES);
       checkOptions(item, `${key}[${i}].`);
-      const t = ((item as { toJSON?: () => unknown }).toJSON?.() ?? {}) as Partial<FleetTarget>;
+      const v = values[i];
+      const t = (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {}) as Partial<FleetTarget>;
       return { ...t, name: t.name ?? `target${String(i).padStart(3, '0')}` };
     });
   };
-  const spec = (doc.toJS() ?? {}) as Partial<FleetYaml>;
   const targetCustomizations = list('targetCustomizations');
   const targets = list('targets');
-  if (spec.targetCustomizationMode !== undefined && !['FirstMatch', 'AllMatches'].includes(spec.targetCustomizationMode)) {
-    fail(isYamlMap(root) ? root.get('targetCustomizationMode', true) : root, `targetCustomizationMode must be FirstMatch or AllMatches`);
+  const dependsOn = isYamlMap(root) ? root.get('dependsOn', true) : undefined;
+  if (isSeq(dependsOn)) {
+    dependsOn.items.forEach((item, i) => {
+      if (isYamlMap(item)) checkKeys(item, `dependsOn[${i}]`, ['name', 'selector'], [], { name: 'string', selector: 'selector' });
+      else fail(item ?? dependsOn, `dependsOn[${i}] must be a map, got ${describeNode(item)}; write it as - name: <bundle>`);
+    });
+  }
+  if (typeof spec.targetCustomizationMode === 'string' && !['FirstMatch', 'AllMatches'].includes(spec.targetCustomizationMode)) {
+    fail(
+      isYamlMap(root) ? root.get('targetCustomizationMode', true) : root,
+      `targetCustomizationMode is '${spec.targetCustomizationMode}'; use FirstMatch or AllMatches`,
+    );
   }
   if (problems.length > 0) throw new FleetValidationError(path.basename(dir), problems);
   return { ...spec, targetCustomizations, targets, ignored } as FleetYaml;
@@ -345,7 +496,12 @@ export class FleetDirectorySource implements IBundleSource {
     const hasKustomize = fs.existsSync(path.join(kdir, 'kustomization.yaml'));
     if (chartDir !== undefined && (fs.existsSync(path.join(this.dir, chartDir, 'Chart.yaml')) || chartDir.endsWith('.tgz'))) {
       const chartPath = path.resolve(this.dir, chartDir);
-      if (!fs.existsSync(chartPath)) throw new SourceError(subject, `helm.chart ${chartDir} does not exist in the bundle folder`);
+      if (!fs.existsSync(chartPath)) {
+        throw new SourceError(
+          subject,
+          `helm.chart ${chartDir} does not exist in the bundle folder; vendor the chart there (\`helm pull --untar\`) and point helm.chart at it`,
+        );
+      }
       // Fleet's order: root values < root valuesFiles < each matched customization's values < its valuesFiles.
       const layers = [this.spec, ...matched].flatMap((l) => [
         l.helm?.values ?? {},
@@ -377,7 +533,10 @@ export class FleetDirectorySource implements IBundleSource {
       );
     }
     if (o.kustomize?.dir && !hasKustomize) {
-      throw new SourceError(subject, `kustomize.dir ${o.kustomize.dir} has no kustomization.yaml`);
+      throw new SourceError(
+        subject,
+        `kustomize.dir ${o.kustomize.dir} has no kustomization.yaml; add one there, or point kustomize.dir at a folder that has one`,
+      );
     }
     if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject, this.hashes);
     return this.raw(o.yaml?.overlays ?? [], subject);
@@ -403,6 +562,9 @@ export class FleetDirectorySource implements IBundleSource {
     const files = new Map<string, string>(
       all.filter((f) => !f.startsWith('overlays/')).map((f) => [f, fs.readFileSync(path.join(this.dir, f), 'utf8')]),
     );
+    /** Where a file's current text came from, relative to the folder, when an overlay replaced it. */
+    const origin = new Map<string, string>();
+    const shown = (f: string): string => `file ${displayPath(path.join(this.dir, origin.get(f) ?? f))}`;
     for (const name of overlays) {
       const prefix = `overlays/${name}/`;
       if (!fs.existsSync(path.join(this.dir, 'overlays', name))) {
@@ -414,21 +576,23 @@ export class FleetDirectorySource implements IBundleSource {
         const base = path.basename(rel);
         if (!base.includes('_patch.')) {
           files.set(rel, text);
+          origin.set(rel, f);
           continue;
         }
         const targetRel = path.posix.join(path.posix.dirname(rel), base.replace('_patch.', '.'));
         const current = files.get(targetRel);
+        const patchSubject = `file ${displayPath(path.join(this.dir, f))}`;
         if (current === undefined)
-          throw new SourceError(`file ${f}`, `failed to find base file ${targetRel} to patch; add it or rename the patch`);
-        const doc = parseDocument(current).toJS() as JsonValue;
-        const patch = parseDocument(text).toJS() as JsonValue;
+          throw new SourceError(patchSubject, `failed to find base file ${targetRel} to patch; add it or rename the patch`);
+        const doc = readYaml(current, shown(targetRel)) as JsonValue;
+        const patch = readYaml(text, patchSubject) as JsonValue;
         let result: JsonValue;
         try {
           result = Array.isArray(patch)
             ? (applyPatch(structuredClone(doc), patch as unknown as Operation[], true, false).newDocument as JsonValue)
             : mergePatch(doc, patch);
         } catch (e) {
-          throw new SourceError(`file ${f}`, `cannot patch ${targetRel}: ${(e as Error).message.split('\n')[0]}; fix the patch`);
+          throw new SourceError(patchSubject, `cannot patch ${targetRel}: ${(e as Error).message.split('\n')[0]}; fix the patch`);
         }
         files.set(targetRel, JSON.stringify(result));
       }
@@ -439,10 +603,48 @@ export class FleetDirectorySource implements IBundleSource {
     const objects = [...files.entries()]
       .filter(([f]) => /\.(ya?ml|json)$/.test(f) && !nested.some((n) => f.startsWith(n)))
       .sort(([a], [b]) => byteOrder(a, b))
-      .flatMap(([f, text]) => parseManifests(text, `file ${f}`).filter((o) => typeof o.apiVersion === 'string'));
+      // Documents without a kind or apiVersion are not Kubernetes objects: skipped.
+      .flatMap(([f, text]) =>
+        (readYaml(text, shown(f), true) as unknown[]).filter(
+          (v): v is KubeObject =>
+            v !== null &&
+            typeof v === 'object' &&
+            typeof (v as KubeObject).kind === 'string' &&
+            typeof (v as KubeObject).apiVersion === 'string',
+        ),
+      );
     this.rawCache.set(key, objects);
     return structuredClone(objects);
   }
+}
+
+/**
+ * Parses a YAML file of a bundle folder (every document when `all`); a syntax error, or an alias
+ * that cannot be expanded, is a {@link SourceError} with its line and the fix.
+ */
+function readYaml(text: string, subject: string, all = false): unknown {
+  const lines = new LineCounter();
+  const docs = all ? parseAllDocuments(text, { lineCounter: lines }) : [parseDocument(text, { lineCounter: lines })];
+  const values: unknown[] = [];
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const e = doc.errors[0];
+    if (e) {
+      const at = lines.linePos(e.pos[0]);
+      throw new SourceError(
+        subject,
+        `line ${at.line}, column ${at.col}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}; fix the YAML syntax`,
+      );
+    }
+    try {
+      values.push(doc.toJS());
+    } catch (err) {
+      throw new SourceError(
+        subject,
+        `line ${lines.linePos(doc.contents?.range?.[0] ?? 0).line}: ${(err as Error).message.split('\n')[0]}; fix the YAML: remove the aliases (*name) or expand them`,
+      );
+    }
+  }
+  return all ? values : values[0];
 }
 
 /** A fleet.yaml target entry as a fleetwright target (criteria and `doNotDeploy`). */
@@ -467,17 +669,33 @@ export interface FleetDirectoryOptions {
   readonly targets?: readonly BundleTarget[];
 }
 
+/**
+ * Checks that a path is a folder, as a Fleet bundle folder must be.
+ *
+ * @throws FleetValidationError when it does not exist or is a file
+ */
+export function assertFleetDirectory(dir: string): void {
+  const abs = path.resolve(dir);
+  const exists = fs.existsSync(abs);
+  if (exists && fs.statSync(abs).isDirectory()) return;
+  throw new FleetValidationError(path.basename(abs), [
+    exists
+      ? {
+          severity: Severity.ERROR,
+          subject: `path ${displayPath(abs)}`,
+          message: `is a file, not a folder; give a Fleet bundle folder (the folder holding fleet.yaml and the resources), e.g. ${displayPath(path.dirname(abs)) || '.'}`,
+        }
+      : { severity: Severity.ERROR, subject: `folder ${displayPath(abs)}`, message: 'does not exist; give a Fleet bundle folder' },
+  ]);
+}
+
 /** The props of a bundle read from a Fleet bundle folder. */
 export function fleetDirectoryProps(
   dir: string,
   options: FleetDirectoryOptions = {},
 ): BundleProps & { readonly ignored: readonly string[] } {
   const abs = path.resolve(dir);
-  if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
-    throw new FleetValidationError(path.basename(abs), [
-      { severity: Severity.ERROR, subject: `folder ${displayPath(abs)}`, message: 'does not exist; give a Fleet bundle folder' },
-    ]);
-  }
+  assertFleetDirectory(abs);
   const spec = readFleetYaml(abs);
   const customizations: TargetCustomization[] = spec.targetCustomizations.map((t) => ({
     ...criteria(t),

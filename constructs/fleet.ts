@@ -6,6 +6,7 @@ import { FleetError } from './errors';
 import { byteOrder } from './names';
 import { RegionOverlay } from './region-overlay';
 import { RolloutStrategy } from './rollout';
+import { checkProps, fleetPropsSchema } from './schemas';
 
 const FLEET = Symbol.for('fleetwright.Fleet');
 
@@ -52,12 +53,19 @@ export class Fleet extends Construct {
   /** The rollout strategy. */
   public readonly rolloutStrategy: RolloutStrategy;
 
-  /** @param props the fleet's properties */
+  /**
+   * The props are checked at runtime: problems are reported by validation with every other problem
+   * of the fleet, and invalid props are not used.
+   *
+   * @param props the fleet's properties
+   */
   constructor(props: FleetProps) {
     super(undefined as unknown as Construct, '');
     Object.defineProperty(this, FLEET, { value: true });
-    this.fleetName = props.name;
-    this.rolloutStrategy = props.rolloutStrategy ?? {};
+    const name = typeof (props as Partial<FleetProps> | undefined)?.name === 'string' ? props.name : '';
+    const { props: p } = checkProps<FleetProps>(this, `fleet '${name}'`, fleetPropsSchema, props);
+    this.fleetName = p.name ?? '';
+    this.rolloutStrategy = p.rolloutStrategy ?? {};
   }
 
   /** Every cluster, sorted by name. */

@@ -9,7 +9,7 @@ import { byteOrder, canonicalJson } from './names';
 import { KubeObject } from './objects';
 import type { BundleContext, IBundleSource } from './sources';
 import { displayPath, SourceError } from './sources';
-import { mergeValues, ValueLayer, Values } from './values';
+import { describeValue, mergeValues, ValueLayer, Values } from './values';
 
 /** How often the real tools ran in this process: the cache makes these far fewer than clusters. */
 export const renderStats = { helmTemplate: 0, kustomizeBuild: 0 };
@@ -59,8 +59,21 @@ function runTool(tool: string, args: readonly string[], subject: string, cwd?: s
 export function parseManifests(text: string, subject: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new SourceError(subject, `produced invalid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    const v = doc.toJS() as KubeObject | null;
+    if (doc.errors.length > 0) {
+      throw new SourceError(
+        subject,
+        `produced invalid YAML: ${doc.errors[0].message.split('\n')[0]}; check the chart's templates or the kustomization that produced it`,
+      );
+    }
+    let v: KubeObject | null;
+    try {
+      v = doc.toJS() as KubeObject | null;
+    } catch (e) {
+      throw new SourceError(
+        subject,
+        `produced YAML that cannot be read: ${(e as Error).message.split('\n')[0]}; check the chart's templates`,
+      );
+    }
     if (v && typeof v === 'object' && typeof v.kind === 'string') out.push(v);
   }
   return out;
@@ -149,9 +162,22 @@ export function readValuesFile(file: string, subject: string): Values {
   if (doc.errors.length > 0) {
     throw new SourceError(`file ${displayPath(file)}`, `${doc.errors[0].message.split('\n')[0]}; fix the YAML syntax`);
   }
-  const v = doc.toJS() as unknown;
+  let v: unknown;
+  try {
+    v = doc.toJS();
+  } catch (e) {
+    throw new SourceError(
+      `file ${displayPath(file)}`,
+      `${(e as Error).message.split('\n')[0]}; fix the YAML: remove the aliases (*name) or expand them`,
+    );
+  }
   if (v == null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new SourceError(`file ${displayPath(file)}`, 'is not a map of values');
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    throw new SourceError(
+      `file ${displayPath(file)}`,
+      `is ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}, not a map of values; write the values as key: value lines (e.g. replicas: 3)`,
+    );
+  }
   return v as Values;
 }
 
@@ -185,7 +211,10 @@ export function kustomizeBuild(
   }
   const rel = path.relative(absRoot, absDir);
   if (rel.startsWith('..'))
-    throw new SourceError(subject, `kustomize dir ${displayPath(absDir)} is outside its root ${displayPath(absRoot)}`);
+    throw new SourceError(
+      subject,
+      `kustomize dir ${displayPath(absDir)} is outside its root ${displayPath(absRoot)}; move it inside the root, or choose a root that contains it`,
+    );
   const key = canonicalJson([hashOnce(hashes, absRoot), rel, extra ? [extra.name, extra.key] : null]);
   const hit = kustomizeCache.get(key);
   if (hit) return structuredClone(hit);
@@ -205,7 +234,10 @@ export function kustomizeBuild(
     renderStats.kustomizeBuild++;
     const r = runTool('kustomize', ['build', workDir], subject);
     if (r.code !== 0) {
-      throw new SourceError(subject, `kustomize build ${displayPath(absDir)} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      throw new SourceError(
+        subject,
+        `kustomize build ${displayPath(absDir)} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}; fix the kustomization`,
+      );
     }
     const objects = parseManifests(r.stdout, subject);
     kustomizeCache.set(key, objects);
@@ -223,13 +255,31 @@ class HelmSource implements IBundleSource {
   private files?: Values[];
 
   constructor(private readonly opts: HelmSourceOptions) {
-    this.chart = remoteChart(opts.chart) ? opts.chart : path.resolve(opts.chart);
-    this.description = `helm ${remoteChart(opts.chart) ? opts.chart : displayPath(this.chart)}`;
+    // Options from JavaScript or data are checked on render, where the problem is reported with the others.
+    const chart = typeof opts?.chart === 'string' ? opts.chart : '';
+    this.chart = remoteChart(chart) ? chart : path.resolve(chart);
+    this.description = typeof opts?.chart === 'string' ? `helm ${remoteChart(chart) ? chart : displayPath(this.chart)}` : 'helm';
   }
 
-  /** Checks the chart and reads the values files, once. */
+  /** Checks the options and the chart and reads the values files, once. */
   private load(subject: string): Values[] {
     if (this.files) return this.files;
+    const { chart, values, valuesFiles } = (this.opts ?? {}) as Partial<Record<keyof HelmSourceOptions, unknown>>;
+    if (typeof chart !== 'string' || chart === '') {
+      throw new SourceError(
+        subject,
+        `chart is ${chart === undefined ? 'missing' : describeValue(chart)}; pass the path of a chart folder or a packaged .tgz: Source.helm({ chart: './charts/web' })`,
+      );
+    }
+    if (values !== undefined && (values === null || typeof values !== 'object' || Array.isArray(values))) {
+      throw new SourceError(subject, `values is ${describeValue(values)}, not a map of values; pass a map such as values: { replicas: 3 }`);
+    }
+    if (valuesFiles !== undefined && (!Array.isArray(valuesFiles) || !valuesFiles.every((f) => typeof f === 'string'))) {
+      throw new SourceError(
+        subject,
+        `valuesFiles is ${describeValue(valuesFiles)}; pass a list of paths such as valuesFiles: ['values-prod.yaml']`,
+      );
+    }
     if (remoteChart(this.opts.chart)) {
       throw new SourceError(
         subject,
@@ -290,7 +340,7 @@ class HelmSource implements IBundleSource {
             `${msg}; the chart's dependencies need the network: vendor them (\`helm dependency build\`) into its charts/ folder`,
           );
         }
-        throw new SourceError(subject, `helm template failed: ${msg}`);
+        throw new SourceError(subject, `helm template failed: ${msg}; fix the chart or its values`);
       }
       return parseManifests(r.stdout, subject);
     } finally {

@@ -10,6 +10,7 @@ export * from './kubeconfig';
 export * from './names';
 export * from './objects';
 export * from './placement';
+export * from './redaction';
 export * from './output';
 export * from './region-overlay';
 export * from './rollout';

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkProps, nameForMessages, regionOverlayPropsSchema } from './schemas';
 import { ObjectPatch } from './targeting';
 import { Values } from './values';
 
@@ -73,6 +74,9 @@ export class RegionOverlay extends Construct {
   public readonly patches: readonly ObjectPatch[];
 
   /**
+   * The props are checked at runtime: problems are reported by validation with every other problem
+   * of the fleet, and invalid props are not used.
+   *
    * @param scope the fleet, or any construct inside it
    * @param id construct id; the default region
    * @param props the overlay
@@ -80,11 +84,17 @@ export class RegionOverlay extends Construct {
   constructor(scope: Construct, id: string, props: RegionOverlayProps = {}) {
     super(scope, id);
     Object.defineProperty(this, OVERLAY, { value: true });
-    this.region = props.region ?? id;
-    this.values = props.values ?? {};
-    this.labels = { ...(props.labels ?? {}) };
-    this.annotations = { ...(props.annotations ?? {}) };
-    this.imageRegistry = props.imageRegistry;
-    this.patches = [...(props.patches ?? [])];
+    const { props: p } = checkProps<RegionOverlayProps>(
+      this,
+      `region overlay '${nameForMessages(props, 'region', id)}'`,
+      regionOverlayPropsSchema,
+      props,
+    );
+    this.region = p.region ?? id;
+    this.values = p.values ?? {};
+    this.labels = { ...(p.labels ?? {}) };
+    this.annotations = { ...(p.annotations ?? {}) };
+    this.imageRegistry = p.imageRegistry;
+    this.patches = [...(p.patches ?? [])];
   }
 }

@@ -64,10 +64,9 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
       case 'DoesNotExist':
         if (has) return false;
         break;
-      default: {
-        const unreachable: never = req.operator;
-        throw new Error(`unknown selector operator '${String(unreachable)}'`);
-      }
+      default:
+        // Only reachable from untyped code, whose props validation reports; an unknown operator selects nothing.
+        return false;
     }
   }
   return true;

@@ -65,12 +65,26 @@ export function displayPath(p: string): string {
   return rel && !rel.startsWith('..') ? rel : p;
 }
 
+/**
+ * What a value that is not an object is, for a message: its type and, for a short scalar, the
+ * value. Never a list's or map's content (it may hold a Secret's values).
+ */
+function describeNonObject(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length} item${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'string') return v.length <= 40 ? `the string ${JSON.stringify(v)}` : `a string of ${v.length} characters`;
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return `${String(v)}`;
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'object') return 'a map';
+  return `a ${typeof v}`;
+}
+
 function checkObject(obj: unknown, where: string, subject: string): KubeObject {
   const o = obj as Partial<KubeObject> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) {
     throw new SourceError(
       subject,
-      `${where} is not a Kubernetes object (got ${JSON.stringify(obj)?.slice(0, 60)}); every document must be a map with apiVersion, kind and metadata.name`,
+      `${where} is not a Kubernetes object (got ${describeNonObject(obj)}); every document must be a map with apiVersion, kind and metadata.name: ` +
+        (Array.isArray(obj) ? 'write each object as its own document, separated by ---' : 'fix or remove it'),
     );
   }
   const missing = (['apiVersion', 'kind'] as const).filter((k) => typeof o[k] !== 'string' || o[k] === '');
@@ -78,10 +92,46 @@ function checkObject(obj: unknown, where: string, subject: string): KubeObject {
   if (missing.length > 0) {
     throw new SourceError(
       subject,
-      `${where} has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name`,
+      `${where} has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name: add ${missing.join(', ')}`,
     );
   }
+  // A List's items are objects of their own.
+  if (o.kind === 'List' && (o as { items?: unknown }).items !== undefined) {
+    const items = (o as { items?: unknown }).items;
+    if (!Array.isArray(items)) {
+      throw new SourceError(
+        subject,
+        `${where} is a List whose items is ${describeNonObject(items)}; make items a list of Kubernetes objects`,
+      );
+    }
+    items.forEach((item, i) => checkListItem(item, `${where} item #${i + 1}`, subject));
+  }
   return o as KubeObject;
+}
+
+/** Checks one item of a List: an object with apiVersion, kind and metadata.name. */
+function checkListItem(item: unknown, where: string, subject: string): void {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) {
+    throw new SourceError(
+      subject,
+      `${where} is not a Kubernetes object (got ${describeNonObject(item)}); every item of a List must be a map with apiVersion, kind and metadata.name: fix or remove it`,
+    );
+  }
+  checkObject(item, where, subject);
+}
+
+const OWN_CODE = path.resolve(__dirname) + path.sep;
+
+/** The first frame of an error's stack in the user's code: not Node's, a dependency's or fleetwright's own. */
+function userFrame(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  for (const line of error.stack.split('\n').slice(1)) {
+    const frame = line.trim().replace(/^at /, '');
+    if (!line.trim().startsWith('at ') || /node_modules|node:internal|<anonymous>$/.test(frame) || frame.includes(OWN_CODE)) continue;
+    const m = /\(?([^()]+:\d+:\d+)\)?$/.exec(frame);
+    return m ? displayPath(m[1]) : frame;
+  }
+  return undefined;
 }
 
 class ChartSource implements IBundleSource {
@@ -103,13 +153,31 @@ class ChartSource implements IBundleSource {
   public render(ctx: BundleContext): KubeObject[] {
     const cached = this.cache.lookup(ctx);
     if (cached) return structuredClone(cached);
+    const subject = `${this.description} of bundle '${ctx.bundle}'`;
+    if (typeof this.factory !== 'function') {
+      throw new SourceError(
+        subject,
+        `Source.chart() was given ${describeNonObject(this.factory)}; pass a function: Source.chart((chart, ctx) => { … })`,
+      );
+    }
     const { view, reads } = trackReads(ctx);
     const app = new App({ outdir: '.' });
     const chart = new Chart(app, ctx.bundle, { namespace: ctx.namespace });
-    this.factory(chart, view);
-    const objects = chart
-      .toJson()
-      .map((o: unknown, i: number) => checkObject(o, `object #${i + 1}`, `${this.description} of bundle '${ctx.bundle}'`));
+    let json: unknown[];
+    try {
+      this.factory(chart, view);
+      json = chart.toJson();
+    } catch (e) {
+      if (e instanceof SourceError) throw e;
+      // The user's code failed: say so, with the line of theirs that threw.
+      const frame = userFrame(e);
+      throw new SourceError(
+        subject,
+        `the chart factory threw on cluster '${ctx.cluster.name}': ${e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}` : String(e)}` +
+          `${frame ? ` (at ${frame})` : ''}; fix the factory`,
+      );
+    }
+    const objects = json.map((o: unknown, i: number) => checkObject(o, `object #${i + 1}`, subject));
     this.cache.store(
       [
         { path: [], how: 'get', prop: 'bundle', seen: JSON.stringify(ctx.bundle) },
@@ -132,10 +200,16 @@ class YamlSource implements IBundleSource {
   private parsed?: ParsedFile[];
 
   constructor(private readonly root: string) {
-    this.description = `yaml ${displayPath(root)}`;
+    this.description = typeof root === 'string' ? `yaml ${displayPath(root)}` : 'yaml';
   }
 
   public render(): KubeObject[] {
+    if (typeof this.root !== 'string') {
+      throw new SourceError(
+        this.description,
+        `Source.yaml() was given ${describeNonObject(this.root)}; pass the path of a YAML file or folder: Source.yaml('manifests/')`,
+      );
+    }
     this.parsed ??= this.files().map((file) => this.parse(file));
     const firstError = this.parsed.find((p) => p.error);
     if (firstError?.error) throw firstError.error;
@@ -175,10 +249,22 @@ class YamlSource implements IBundleSource {
         const at = `line ${before.length}, column ${before[before.length - 1].length + 1}`;
         return { objects, error: new SourceError(subject, `${at}: ${err.message.split('\n')[0]}; fix the YAML syntax`) };
       }
-      const value: unknown = doc.toJS();
-      if (value == null) continue;
       const start = doc.contents?.range[0] ?? 0;
       const line = text.slice(0, start).split('\n').length;
+      let value: unknown;
+      try {
+        value = doc.toJS();
+      } catch (e) {
+        // An alias bomb, or an alias to an anchor that does not exist.
+        return {
+          objects,
+          error: new SourceError(
+            subject,
+            `document ${i + 1} (line ${line}): ${(e as Error).message.split('\n')[0]}; fix the YAML: remove the aliases (*name) or expand them`,
+          ),
+        };
+      }
+      if (value == null) continue;
       objects.push(checkObject(value, `document ${i + 1} (line ${line})`, subject));
     }
     return { objects };
@@ -191,7 +277,25 @@ class ObjectsSource implements IBundleSource {
   constructor(private readonly objects: readonly KubeObject[]) {}
 
   public render(ctx: BundleContext): KubeObject[] {
-    return this.objects.map((o, i) => checkObject(structuredClone(o), `object #${i + 1}`, `objects of bundle '${ctx.bundle}'`));
+    const subject = `objects of bundle '${ctx.bundle}'`;
+    if (!Array.isArray(this.objects)) {
+      throw new SourceError(
+        subject,
+        `Source.objects() was given ${describeNonObject(this.objects)}; pass a list of objects: Source.objects([{ apiVersion, kind, metadata }])`,
+      );
+    }
+    return this.objects.map((o, i) => {
+      let copy: unknown;
+      try {
+        copy = structuredClone(o);
+      } catch (e) {
+        throw new SourceError(
+          subject,
+          `object #${i + 1} cannot be copied (${(e as Error).message.split('\n')[0]}); an object must be plain JSON: remove functions and class instances from it`,
+        );
+      }
+      return checkObject(copy, `object #${i + 1}`, subject);
+    });
   }
 }
 
@@ -218,7 +322,7 @@ export class Source {
    * @param fileOrFolder absolute, or relative to the working directory
    */
   public static yaml(fileOrFolder: string): IBundleSource {
-    return new YamlSource(path.resolve(fileOrFolder));
+    return new YamlSource(typeof fileOrFolder === 'string' ? path.resolve(fileOrFolder) : fileOrFolder);
   }
 
   /**

@@ -18,11 +18,14 @@ import {
   rewriteImages,
 } from './objects';
 import { toYamlDocument } from './output';
+import { registerSecretsOf } from './redaction';
 import { RegionOverlay } from './region-overlay';
 import { BundleContext, SourceError } from './sources';
 import { clusterFacts } from './placement';
 import { ClusterFacts, ObjectPatch, Placement, placeBundle } from './targeting';
+import { ObjectSchemas } from './object-schemas';
 import { validateFleet } from './validate';
+import { ValuesSchemas } from './values-schema';
 import { EffectiveValues, mergeValues, ValueLayer, ValueLayerInput, ValueOrigin } from './values';
 
 /** Labels fleetwright puts on every object it synthesizes. */
@@ -177,6 +180,7 @@ function applyPatch(obj: KubeObject, ops: readonly JsonPatch[]): KubeObject {
 }
 
 function finalize(manifest: KubeObject, clusterScoped: boolean): SynthesizedObject {
+  registerSecretsOf(manifest);
   const yaml = toYamlDocument(manifest);
   return { id: objectId(manifest, clusterScoped), manifest, yaml, sha256: sha256(yaml) };
 }
@@ -194,6 +198,10 @@ function finalize(manifest: KubeObject, clusterScoped: boolean): SynthesizedObje
 export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): FleetSynthesis {
   const problems = new ProblemList();
   validateFleet(fleet, problems);
+  // Schema checks of this run: each distinct object content and set of values is checked once.
+  const objectSchemas = new ObjectSchemas();
+  const valuesSchemas = new ValuesSchemas();
+  const emittedBy = new WeakMap<KubeObject, string>();
   const regions = fleet.regions;
   if (options.region !== undefined && !regions.includes(options.region)) {
     problems.error(
@@ -231,6 +239,10 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       const defaultNamespace = ns.defaultNamespace.value;
       const namespace = ns.namespace?.value;
       const values = mergeValues(valueLayers(bundle, cluster, groups, overlay, placement));
+      // Values that break the bundle's valuesSchema: the bundle is not rendered for this cluster.
+      if (bundle.valuesSchema && !valuesSchemas.check(bundle.bundleName, bundle.valuesSchema, cluster.clusterName, values, problems)) {
+        continue;
+      }
       const ctx: BundleContext = {
         cluster: { name: cluster.clusterName, region: cluster.region, labels: cluster.labels },
         bundle: bundle.bundleName,
@@ -240,7 +252,9 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       const objects: KubeObject[] = [];
       for (const source of bundle.sources) {
         try {
-          objects.push(...source.render(ctx));
+          const emitted = source.render(ctx);
+          for (const o of emitted) emittedBy.set(o, source.description);
+          objects.push(...emitted);
         } catch (e) {
           if (e instanceof SourceError) problems.error(e.subject, e.message);
           else problems.error(subject, `${source.description} failed: ${(e as Error).message}`);
@@ -251,6 +265,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
 
     // 2. Namespaces, overlay, customizations and labels; then identity checks.
     const customKinds = clusterScopedCustomKinds(rendered.flatMap((r) => r.objects));
+    const customResources = objectSchemas.customKinds(rendered.flatMap((r) => r.objects));
     const owners = new Map<string, string>();
     const explicitNamespaces = new Set<string>();
     const neededNamespaces = new Set<string>();
@@ -267,6 +282,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
       const customizationUsed = customizationPatches.map(() => false);
       const objects: SynthesizedObject[] = [];
       for (let obj of r.objects) {
+        const source = emittedBy.get(obj) ?? 'objects';
         const scoped = isClusterScoped(obj, customKinds);
         if (scoped && r.namespace) {
           problems.error(
@@ -307,6 +323,9 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
             );
           }
         });
+        const patched = overlay?.patches.some((p) => patchMatches(p, obj)) || customizationPatches.some((c) => patchMatches(c.patch, obj));
+        const fixIn = `its source (${source})${patched ? ' or the patch that sets it' : ''}`;
+        objectSchemas.check(obj, customResources, subject, fixIn, problems);
         obj.metadata.labels = {
           ...obj.metadata.labels,
           [FLEET_LABEL]: fleet.fleetName,

@@ -1,7 +1,9 @@
+import { IConstruct } from 'constructs';
 import { Bundle } from './bundle';
-import { ProblemList } from './errors';
+import { FleetValidationError, Problem, ProblemList } from './errors';
 import { Fleet } from './fleet';
 import { byteOrder, checkDnsLabel, checkLabels } from './names';
+import { propProblems } from './schemas';
 import { checkSelector } from './selector';
 import { clusterFacts } from './placement';
 import { BundleTarget, describeCriteria, hasCriteria, targetMatches, targetNames } from './targeting';
@@ -43,13 +45,49 @@ export function findCycle(edges: ReadonlyMap<string, readonly string[]>): string
 }
 
 /**
- * Checks everything about a fleet that can be known before rendering: names, labels, selectors,
- * references, targets and dependency cycles. Adds every problem found to `problems`.
+ * The problems in the props of a fleet's constructs (the fleet, clusters, cluster groups, region
+ * overlays and bundles), found by their runtime schemas when they were created: wrong types,
+ * missing required props, unknown props (typos), invalid operators and enum values, values that are
+ * not JSON, circular or too large. Each names the construct, the property path, the value, what is
+ * allowed and the fix. Empty when every construct's props are valid.
+ *
+ * @param fleet the fleet
+ */
+export function checkFleetProps(fleet: Fleet): Problem[] {
+  return [fleet, ...fleet.clusters, ...fleet.clusterGroups, ...fleet.regionOverlays, ...fleet.bundles].flatMap((c) => [...propProblems(c)]);
+}
+
+/**
+ * Throws when a fleet's constructs were given invalid props (see {@link checkFleetProps}); the CLI
+ * calls it as soon as a fleet is loaded, so no command works on a fleet it cannot trust.
+ *
+ * @param fleet the fleet
+ * @throws FleetValidationError listing every invalid prop of every construct
+ */
+export function assertValidFleetProps(fleet: Fleet): void {
+  const problems = checkFleetProps(fleet);
+  if (problems.length > 0) throw new FleetValidationError(fleet.fleetName, problems);
+}
+
+/**
+ * Checks everything about a fleet that can be known before rendering: the props of every construct
+ * (their runtime schemas), names, labels, selectors, references, targets and dependency cycles.
+ * Adds every problem found to `problems`. Constructs with invalid props are reported once, by their
+ * schema, and skip the checks below; when there are any, the fleet is not rendered: this throws a
+ * {@link FleetValidationError} with every problem found so far.
  *
  * @internal
  */
 export function validateFleet(fleet: Fleet, problems: ProblemList): void {
-  const fleetNameProblem = checkDnsLabel(fleet.fleetName);
+  let invalidProps = false;
+  /** Reports a construct's prop problems; true when it has none, so its own checks can run. */
+  const propsValid = (construct: IConstruct): boolean => {
+    const found = propProblems(construct);
+    found.forEach((p) => problems.add(p));
+    if (found.length > 0) invalidProps = true;
+    return found.length === 0;
+  };
+  const fleetNameProblem = propsValid(fleet) ? checkDnsLabel(fleet.fleetName) : undefined;
   if (fleetNameProblem) problems.error(`fleet '${fleet.fleetName}'`, `name ${fleetNameProblem}; rename the fleet`);
 
   const clusters = fleet.clusters;
@@ -65,6 +103,7 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
     );
   }
   for (const c of clusters) {
+    if (!propsValid(c)) continue;
     const subject = `cluster '${c.clusterName}'`;
     const nameProblem = checkDnsLabel(c.clusterName);
     if (nameProblem) problems.error(subject, `name ${nameProblem}; rename the cluster`);
@@ -77,6 +116,7 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
     problems.error(`cluster group '${name}'`, 'is defined more than once; group names must be unique: rename or remove one');
   }
   for (const g of groups) {
+    if (!propsValid(g)) continue;
     const subject = `cluster group '${g.groupName}'`;
     const nameProblem = checkDnsLabel(g.groupName);
     if (nameProblem) problems.error(subject, `name ${nameProblem}; rename the group`);
@@ -100,6 +140,7 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
     problems.error(`region overlay '${region}'`, 'is defined more than once; merge them into one overlay per region');
   }
   for (const o of overlays) {
+    if (!propsValid(o)) continue;
     const subject = `region overlay '${o.region}'`;
     if (!regions.has(o.region)) {
       problems.error(
@@ -127,7 +168,8 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
   for (const name of duplicates(bundles.map((b) => b.bundleName))) {
     problems.error(`bundle '${name}'`, 'is defined more than once; bundle names must be unique: rename or remove one');
   }
-  for (const b of bundles)
+  for (const b of bundles) {
+    if (!propsValid(b)) continue;
     validateBundle(
       b,
       problems,
@@ -136,12 +178,14 @@ export function validateFleet(fleet: Fleet, problems: ProblemList): void {
       facts.map((f) => f.name),
       (t) => facts.some((f) => targetMatches(t, f)),
     );
+  }
 
   const edges = new Map(bundles.map((b) => [b.bundleName, b.dependsOn]));
   const cycle = findCycle(edges);
   if (cycle) {
     problems.error(`bundle '${cycle[0]}'`, `dependsOn forms a cycle: ${cycle.join(' → ')}; remove one of these dependencies`);
   }
+  if (invalidProps) throw new FleetValidationError(fleet.fleetName, problems.problems);
 }
 
 function validateBundle(

@@ -44,13 +44,60 @@ interface IndexEntry {
 /** Objects of one file, parsed once and only when some object of the file is needed. */
 function fromFile(file: string, entries: readonly IndexEntry[]): Map<string, DesiredObject> {
   let parsed: KubeObject[] | undefined;
-  const load = (): KubeObject[] => (parsed ??= (loadAll(fs.readFileSync(file, 'utf8')) as KubeObject[]).filter((o) => o));
+  const load = (): KubeObject[] => {
+    if (parsed) return parsed;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      throw new DiffSourceError(
+        `${file} is listed in the folder's index.json but missing; run \`npx fleetwright synth\` again to rewrite the folder`,
+      );
+    }
+    try {
+      parsed = (loadAll(text) as KubeObject[]).filter((o) => o);
+    } catch (e) {
+      throw new DiffSourceError(
+        `${file} is not valid YAML (${(e as Error).message.split('\n')[0]}); run \`npx fleetwright synth\` again to rewrite the folder`,
+      );
+    }
+    return parsed;
+  };
   return new Map(
     entries.map((e, i) => {
       const key = objectKey({ apiVersion: e.apiVersion, kind: e.kind, metadata: { name: e.name, namespace: e.namespace || undefined } });
       return [key, { key, sha256: e.sha256, manifest: () => load()[i] }];
     }),
   );
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads and checks a synth folder's index.json: a file that is not JSON, or not a synth index, is a clear error. */
+function readIndex(indexFile: string, dir: string): SynthIndex {
+  const rewrite = `pass a folder written by \`fleetwright synth\`, or run \`npx fleetwright synth --out ${dir}\` to write one`;
+  let index: unknown;
+  try {
+    index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
+  } catch (e) {
+    throw new DiffSourceError(`${indexFile} is not valid JSON (${(e as Error).message.split('\n')[0]}); ${rewrite}`);
+  }
+  const clusters = isMap(index) ? index.clusters : undefined;
+  const bad =
+    !isMap(index) || typeof index.fleet !== 'string' || !isMap(clusters)
+      ? 'it has no "fleet" name and "clusters" map'
+      : Object.entries(clusters)
+          .filter(
+            ([, c]) =>
+              !isMap(c) ||
+              typeof c.region !== 'string' ||
+              !Array.isArray(c.namespaces) ||
+              !isMap(c.bundles) ||
+              !Object.values(c.bundles).every((b) => isMap(b) && Array.isArray(b.objects)),
+          )
+          .map(([name]) => `cluster '${name}' has no region, namespaces or bundles with objects`)[0];
+  if (bad) throw new DiffSourceError(`${indexFile} is not a fleetwright synth index (${bad}); ${rewrite}`);
+  return index as unknown as SynthIndex;
 }
 
 /**
@@ -61,7 +108,7 @@ export function readSynthDir(dir: string): DesiredState {
   const indexFile = path.join(dir, 'index.json');
   if (!fs.existsSync(indexFile))
     throw new DiffSourceError(`${dir} is not a synth output folder (no index.json); run \`npx fleetwright synth --out ${dir}\``);
-  const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SynthIndex;
+  const index = readIndex(indexFile, dir);
   const clusters: Record<string, Record<string, Map<string, DesiredObject>>> = {};
   const regions: Record<string, string> = {};
   for (const [name, c] of Object.entries(index.clusters)) {

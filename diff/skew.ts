@@ -63,7 +63,18 @@ export function resolveClusters(fleet: Fleet, name: string): string[] {
   if (group) return fleet.clusters.filter((c) => group.contains(c)).map((c) => c.clusterName);
   const inRegion = fleet.clusters.filter((c) => c.region === name).map((c) => c.clusterName);
   if (inRegion.length > 0) return inRegion;
-  throw new FleetError('', `'${name}' is not a cluster, cluster group or region of fleet '${fleet.fleetName}'; use one of them`);
+  const known: string[] = [];
+  for (const [what, names] of [
+    ['clusters', fleet.clusters.map((c) => c.clusterName)],
+    ['groups', fleet.clusterGroups.map((g) => g.groupName)],
+    ['regions', fleet.regions],
+  ] as const) {
+    if (names.length > 0) known.push(`${what} ${names.join(', ')}`);
+  }
+  throw new FleetError(
+    '',
+    `'${name}' is not a cluster, cluster group or region of fleet '${fleet.fleetName}'; use one of them (${known.join('; ') || 'the fleet has none'})`,
+  );
 }
 
 function leaves(value: unknown, prefix: string, out: Map<string, JsonValue>): void {

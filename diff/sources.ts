@@ -73,7 +73,8 @@ export function loadSide(spec: string, root: string, fleetModule?: string): Load
       args.push(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs'), path.join(tree, '_fleetwright_synth.ts'));
     } else if (fleetModule) {
       // A fleet project: synthesize that revision's fleet module with this fleetwright.
-      args.push(path.join(packageRoot(), 'bin', 'fleetwright.js'));
+      // The base revision was reviewed when it landed: its types are not checked again.
+      args.push(path.join(packageRoot(), 'bin', 'fleetwright.js'), '--no-typecheck');
     } else {
       throw new DiffSourceError(`${root} has no fleetwright sources at ${spec}; pass the fleet module with --fleet <module>`);
     }

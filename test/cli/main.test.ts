@@ -5,6 +5,9 @@ import { tmpDir } from '../util';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'fleets', name);
 
+// The first load of a .ts --fleet module type-checks it cold (seconds on a busy machine).
+jest.setTimeout(60_000);
+
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -163,5 +166,54 @@ describe('fleetwright diff', () => {
   test('preview checks its format before opening any stack', async () => {
     const r = await run('preview', '--format', 'yaml');
     expect(r).toMatchObject({ code: 1, err: 'error: --format yaml: use text, markdown or json\n' });
+  });
+});
+
+describe('fleet modules are checked before anything runs', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tmpDir()));
+  afterEach(() => cleanup());
+
+  const constructs = JSON.stringify(path.join(__dirname, '..', '..', 'constructs'));
+  const write = (name: string, body: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(
+      file,
+      `import { Bundle, Cluster, Fleet, Source } from ${constructs};\nconst fleet = new Fleet({ name: 'x' });\n${body}\nexport default fleet;\n`,
+    );
+    return file;
+  };
+
+  test('a type error stops every command with file:line:column; --no-typecheck loads the module anyway', async () => {
+    const file = write('fleet.ts', "new Cluster(fleet, 'a', { region: 'us-west', labels: { tier: 3 } });");
+    const r = await run('--fleet', file, 'targets');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^error: --fleet ${file} does not type-check \\(1 error\\); nothing was synthesized:\n {2}\\S*fleet\\.ts:3:56: Type 'number' is not assignable to type 'string'\\. \\(TS2322\\)\n`,
+      ),
+    );
+    const skipped = await run('--no-typecheck', '--fleet', file, 'targets');
+    expect(skipped).toMatchObject({
+      code: 1,
+      err: "error: cluster 'a': labels.tier is 3 (a number), but must be a string label value such as 'prod'; quote it: '3'\n1 error; nothing was written\n",
+    });
+  });
+
+  test('invalid props stop targets, explain and plan too, not only synth', async () => {
+    const file = write(
+      'fleet.ts',
+      "new Cluster(fleet, 'a', { region: 'us-west' });\n" +
+        "new Bundle(fleet, 'web', { sources: [Source.objects([])], targets: [{ clusterSelector: 'env=prod' as never }] });",
+    );
+    for (const command of [['targets'], ['explain', 'a', 'web'], ['plan']]) {
+      const r = await run('--fleet', file, ...command);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(
+        /^error: bundle 'web': targets\[0\]\.clusterSelector is 'env=prod' \(a string\), but must be a label selector object/,
+      );
+      expect(r.out).toBe('');
+    }
   });
 });

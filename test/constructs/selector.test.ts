@@ -24,6 +24,10 @@ describe('selectorMatches', () => {
     expect(selectorMatches({ matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, labels)).toBe(false);
     expect(selectorMatches({ matchExpressions: [{ key: 'missing', operator: 'In', values: ['x'] }] }, labels)).toBe(false);
   });
+
+  test('an unknown operator (only possible from untyped code, which validation reports) selects nothing instead of throwing', () => {
+    expect(selectorMatches({ matchExpressions: [{ key: 'env', operator: 'NotEquals' as 'In', values: ['dev'] }] }, labels)).toBe(false);
+  });
 });
 
 describe('checkSelector', () => {

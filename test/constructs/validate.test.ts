@@ -119,7 +119,7 @@ describe('validation errors', () => {
     const fleet = smallFleet();
     new Bundle(fleet, 'b', { sources: [Source.yaml(fixture('yaml-nokind.yaml'))], targets: [{ clusterSelector: {} }] });
     expect(problemsOf(() => synthesizeFleet(fleet))).toEqual([
-      'error: file test/fixtures/yaml-nokind.yaml: document 2 (line 6) has no kind; every Kubernetes object needs apiVersion, kind and metadata.name',
+      'error: file test/fixtures/yaml-nokind.yaml: document 2 (line 6) has no kind; every Kubernetes object needs apiVersion, kind and metadata.name: add kind',
     ]);
   });
 
