@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn (about 30 minutes on 2 cores) and writes each result table to
 # bench/results/<name>.md (git-ignored); BENCHMARKS.md quotes them.
-# usage: bash bench/run-all.sh [synth] [diff] [helm] [devfleet] [deploy-light] [deploy-full]
+# usage: bash bench/run-all.sh [synth] [diff] [helm] [values] [devfleet] [deploy-light] [deploy-full]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -10,13 +10,14 @@ source toolchain/env.sh
 npm run --silent build
 mkdir -p bench/results
 export FLEETWRIGHT_STATE=$ROOT/.fleetwright/bench
-which=${*:-synth diff helm devfleet deploy-light deploy-full}
+which=${*:-synth diff helm values devfleet deploy-light deploy-full}
 for b in $which; do
   echo "==> $b"
   case $b in
     synth) node lib/bench/synth/run.js --runs 5 > bench/results/synth.md ;;
     diff) node lib/bench/diff/run.js --runs 5 > bench/results/diff.md ;;
     helm) node lib/bench/helm/run.js --runs 5 > bench/results/helm.md ;;
+    values) node lib/bench/values/run.js --runs 5 > bench/results/values.md ;;
     devfleet) node lib/bench/devfleet/run.js --runs 3 > bench/results/devfleet.md ;;
     deploy-light)
       BENCH_CLUSTERS=20 node bin/fleetwright.js --fleet lib/bench/deploy/fleet.js dev up --light

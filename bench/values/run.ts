@@ -1,6 +1,8 @@
 /**
  * Merging large values: one layer of N flat keys with a second layer overriding half of them, as
- * `synth` and `explain` merge a bundle's layers. Prints a Markdown table of the median time per size.
+ * `synth` and `explain` merge a bundle's layers. Prints a Markdown table of the median time per size,
+ * against a baseline measured in the same run: a plain recursive merge of the same layers that keeps
+ * no provenance and checks nothing (the least any merge must do).
  *
  * Command: `npm run build && node lib/bench/values/run.js --runs 5 [--sizes 10000,50000,200000]`.
  */
@@ -17,15 +19,33 @@ function layers(n: number): { bundle: Values; cluster: Values } {
   return { bundle, cluster };
 }
 
+/** The baseline: a plain deep merge, maps key by key, without origins, cycle or size checks. */
+function plainMerge(a: Values, b: Values): Values {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && prev && typeof v === 'object' && typeof prev === 'object' && !Array.isArray(v) && !Array.isArray(prev)
+        ? plainMerge(prev as Values, v as Values)
+        : v;
+  }
+  return out as Values;
+}
+
 function main(): void {
   const runs = Number(arg('runs', '5'));
   const sizes = arg('sizes', '10000,50000,200000').split(',').map(Number);
-  console.log('| keys | median merge (s) | runs |');
-  console.log('| ---: | ---: | ---: |');
+  console.log('| keys | fleetwright merge, median (s) | plain deep merge, median (s) | ratio | runs |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
   for (const n of sizes) {
     const { bundle, cluster } = layers(n);
     const times: number[] = [];
+    const baseline: number[] = [];
     for (let r = 0; r < runs; r++) {
+      const b = performance.now();
+      const plain = plainMerge(bundle, cluster);
+      baseline.push((performance.now() - b) / 1000);
+      if (Object.keys(plain).length !== n) throw new Error('baseline merge lost keys');
       const t = performance.now();
       const merged = mergeValues([
         { origin: { layer: ValueLayer.BUNDLE, source: 'bench' }, values: bundle },
@@ -34,7 +54,9 @@ function main(): void {
       times.push((performance.now() - t) / 1000);
       if (merged.explained.length !== n) throw new Error(`expected ${n} explained values, got ${merged.explained.length}`);
     }
-    console.log(`| ${n} | ${median(times).toFixed(3)} | ${runs} |`);
+    const ours = median(times);
+    const base = median(baseline);
+    console.log(`| ${n} | ${ours.toFixed(3)} | ${base.toFixed(3)} | ${(ours / base).toFixed(1)} | ${runs} |`);
   }
 }
 
