@@ -108,9 +108,31 @@ export function registerSecretsOf(obj: KubeObject): void {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The text with every registered secret string replaced by {@link REDACTED}. */
+/**
+ * Masks credentials recognizable by their shape, registered or not: PEM blocks, the values of
+ * `token:`/`password:`/`client-key-data:`-style fields, and `Bearer`/`Basic` credentials.
+ */
+export function maskCredentialShapes(text: string): string {
+  return text
+    .replace(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g, '<redacted $1>')
+    .replace(
+      /\b(token|password|client-key-data|client-certificate-data|id-token|refresh-token|access-token|client-secret)(["']?\s*[:=]\s*["']?)(?!<redacted>|\[secret\])[^\s"',}]+/gi,
+      `$1$2${REDACTED}`,
+    )
+    .replace(/\b(Bearer|Basic)\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${REDACTED}`);
+}
+
+/**
+ * The text with every registered secret string replaced by {@link REDACTED}, and credentials
+ * recognizable by their shape masked (see {@link maskCredentialShapes}).
+ */
 export function redactText(text: string): string {
-  if (known.size === 0 || text.length === 0) return text;
+  if (text.length === 0) return text;
+  return maskCredentialShapes(redactRegistered(text));
+}
+
+function redactRegistered(text: string): string {
+  if (known.size === 0) return text;
   // Longest first, so a secret that contains another is hidden whole.
   pattern ??= new RegExp(
     [...known]

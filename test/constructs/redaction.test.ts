@@ -81,3 +81,11 @@ test('values that are, or are part of, a secret are masked for explain', () => {
     d: 'public',
   });
 });
+
+test('credentials nobody registered are masked by their shape', () => {
+  expect(redactText('token: abc.def-123 and password="pa55word" then Authorization: Bearer eyJhbGciOiJIUzI1NiJ9')).toBe(
+    `token: ${REDACTED} and password="${REDACTED}" then Authorization: Bearer ${REDACTED}`,
+  );
+  expect(redactText('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----')).toBe('<redacted RSA PRIVATE KEY>');
+  expect(redactText('a Secret with key password: <redacted>')).toBe('a Secret with key password: <redacted>');
+});
