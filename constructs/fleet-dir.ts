@@ -232,7 +232,8 @@ export function readFleetYaml(dir: string): FleetYaml {
   const subject = `file ${displayPath(file)}`;
   const text = fs.readFileSync(file, 'utf8');
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  // Warnings (a key that is a list or map) are not printed: such keys are reported as unknown.
+  const doc = parseDocument(text, { lineCounter: lines, logLevel: 'error' });
   const problems: Problem[] = [];
   const ignored: string[] = [];
   const lineOf = (node: unknown): number => lines.linePos((node as YamlNode | undefined)?.range?.[0] ?? 0).line;
@@ -266,7 +267,8 @@ export function readFleetYaml(dir: string): FleetYaml {
       return;
     }
     for (const pair of node.items) {
-      const key = String((pair.key as { value?: unknown } | null)?.value);
+      // A key that is a list or map (`? [a, b]`) shows as its YAML text.
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key).replace(/\s+/g, ' ').trim() || '(empty)';
       const full = `${where ? `${where}.` : ''}${key}`;
       if (known.includes(key)) {
         const shape = shapes[key];

@@ -333,7 +333,14 @@ class HelmSource implements IBundleSource {
         subject,
       );
       if (r.code !== 0) {
-        const msg = r.stderr.trim().replace(/^Error: /, '');
+        // helm's message on one line: the CLI prints one line per problem.
+        const msg = r.stderr
+          .trim()
+          .replace(/^Error: /, '')
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '')
+          .join(' ');
         if (/missing in charts\/ directory|no repository definition|repo .* not found/i.test(msg)) {
           throw new SourceError(
             subject,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
+import { isCollection, parseAllDocuments, visit } from 'yaml';
 import { ReadCache, trackReads } from './_tracking';
 import { helmSource, HelmSourceOptions, KustomizeOptions, kustomizeSource } from './helm';
 import { byteOrder } from './names';
@@ -169,13 +169,11 @@ class ChartSource implements IBundleSource {
       json = chart.toJson();
     } catch (e) {
       if (e instanceof SourceError) throw e;
-      // The user's code failed: say so, with the line of theirs that threw.
+      // The user's code failed: its message, the line of theirs that threw and the fix (the
+      // fleet reports it for the bundle on the cluster).
       const frame = userFrame(e);
-      throw new SourceError(
-        subject,
-        `the chart factory threw on cluster '${ctx.cluster.name}': ${e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}` : String(e)}` +
-          `${frame ? ` (at ${frame})` : ''}; fix the factory`,
-      );
+      const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}` : String(e);
+      throw new Error(`${message}${frame ? ` (at ${frame})` : ''}; fix the factory`);
     }
     const objects = json.map((o: unknown, i: number) => checkObject(o, `object #${i + 1}`, subject));
     this.cache.store(
@@ -240,7 +238,8 @@ class YamlSource implements IBundleSource {
   private parse(file: string): ParsedFile {
     const subject = `file ${displayPath(file)}`;
     const text = fs.readFileSync(file, 'utf8');
-    const docs = parseAllDocuments(text, { prettyErrors: false });
+    // A key that is a list or map is reported below, not warned about on stderr.
+    const docs = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' });
     const objects: KubeObject[] = [];
     for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
       const err = doc.errors[0];
@@ -251,6 +250,24 @@ class YamlSource implements IBundleSource {
       }
       const start = doc.contents?.range[0] ?? 0;
       const line = text.slice(0, start).split('\n').length;
+      let collectionKey: number | undefined;
+      visit(doc, {
+        Pair: (_, pair) => {
+          if (!isCollection(pair.key)) return undefined;
+          collectionKey = pair.key.range?.[0] ?? start;
+          return visit.BREAK;
+        },
+      });
+      if (collectionKey !== undefined) {
+        const at = text.slice(0, collectionKey).split('\n').length;
+        return {
+          objects,
+          error: new SourceError(
+            subject,
+            `line ${at}: a map key is a list or map; Kubernetes objects have string keys: quote the key or fix the indentation`,
+          ),
+        };
+      }
       let value: unknown;
       try {
         value = doc.toJS();
