@@ -58,6 +58,11 @@ export function loadFleet(modulePath?: string, options: LoadOptions = defaults):
     const { diagnostics } = typecheckFleetModule(file);
     if (diagnostics.length > 0) throw new TypecheckError(modulePath, diagnostics);
   }
+  if (fs.statSync(file).isDirectory()) {
+    throw new UsageError(
+      `--fleet ${modulePath}: this is a folder; pass the path of the module file exporting a Fleet (e.g. --fleet ${path.join(modulePath, 'index.ts')})`,
+    );
+  }
   if (/\.[cm]?tsx?$/.test(file)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('tsx/cjs/api') as { register: () => unknown }).register();

@@ -53,6 +53,10 @@ function parseFormat(format: string): DiffFormat {
   return format as DiffFormat;
 }
 
+/** Commander's own errors (unknown command, missing argument) end with where to read the usage. */
+const withUsageHint = (text: string): string =>
+  /^error: /.test(text) ? `${text.trimEnd().replace(/\.$/, '')}; run \`fleetwright <command> --help\` for its usage\n` : text;
+
 const wantsColor = (): boolean => !!process.stdout.isTTY && !process.env.NO_COLOR;
 
 /** Builds the `fleetwright` command tree; async commands put their exit code into `result`. */
@@ -64,7 +68,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .hook('preAction', (root) => configureLoad({ typecheck: root.opts<{ typecheck: boolean }>().typecheck }))
     .option('--debug', 'print the stack of an internal error')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text, write) => write(withUsageHint(text)) });
 
   const fleetOption = (): string | undefined => program.opts<{ fleet?: string }>().fleet;
   /** Loads the fleet and checks that `--region`, when given, has clusters. */
@@ -301,6 +305,12 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
     .option('--import-from <module>', 'module the generated code imports fleetwright from', 'fleetwright')
     .option('--force', 'overwrite the --out file when it exists')
     .action((dir: string, opts: { out?: string; importFrom: string; force?: boolean }) => {
+      for (let dir = path.dirname(path.resolve(opts.out ?? '.')); opts.out && path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+        if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+          throw new UsageError(
+            `--out ${opts.out}: ${path.relative(process.cwd(), dir) || dir} is a file, not a folder; choose a path in a folder`,
+          );
+      }
       if (opts.out && fs.existsSync(opts.out)) {
         if (fs.statSync(opts.out).isDirectory())
           throw new UsageError(`--out ${opts.out}: this is a folder; pass the path of a .ts file to write`);

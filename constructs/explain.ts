@@ -53,12 +53,15 @@ export function explain(fleet: Fleet, clusterName: string, bundleName: string): 
   if (!cluster) {
     throw new FleetError(
       '',
-      `cluster '${clusterName}' does not exist; known clusters: ${fleet.clusters.map((c) => c.clusterName).join(', ')}`,
+      `cluster '${clusterName}' does not exist; use one of the known clusters: ${fleet.clusters.map((c) => c.clusterName).join(', ')}`,
     );
   }
   const bundle = fleet.bundles.find((b) => b.bundleName === bundleName);
   if (!bundle) {
-    throw new FleetError('', `bundle '${bundleName}' does not exist; known bundles: ${fleet.bundles.map((b) => b.bundleName).join(', ')}`);
+    throw new FleetError(
+      '',
+      `bundle '${bundleName}' does not exist; use one of the known bundles: ${fleet.bundles.map((b) => b.bundleName).join(', ')}`,
+    );
   }
   const f = facts.get(cluster);
   if (!f) throw new FleetError(cluster.node.path, 'cluster facts missing');

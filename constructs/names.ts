@@ -23,6 +23,17 @@ export function checkDnsLabel(name: string): string | undefined {
   return `'${name}' is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`;
 }
 
+/** A DNS-1123 label close to `name`, for messages: lowercase, other characters as '-'. */
+export function suggestDnsLabel(name: string): string {
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return s || 'my-namespace';
+}
+
 /**
  * Says why `key` is not a valid Kubernetes label key (`[prefix/]name`), or returns undefined.
  *

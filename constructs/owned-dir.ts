@@ -96,6 +96,12 @@ export function assertReplaceable(
     throw new UnsafePathError(
       `${flag} ${shown}: refusing to replace this folder because ${why}; pass a dedicated folder such as ${flag} dist`,
     );
+  for (let dir = path.dirname(target); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+      throw new UnsafePathError(
+        `${flag} ${shown}: ${dir} is a file, so the folder cannot be created inside it; pass a folder path such as ${flag} dist`,
+      );
+  }
   if (!fs.existsSync(target)) return;
   if (!fs.lstatSync(target).isDirectory())
     throw new UnsafePathError(`${flag} ${shown}: this is a file, not a folder; pass a folder path (fleetwright creates it)`);

@@ -400,7 +400,7 @@ export const bundlePropsSchema = strict(
           mustBe("TargetCustomizationMode.FIRST_MATCH ('FirstMatch') or TargetCustomizationMode.ALL_MATCHES ('AllMatches')", (input) => {
             const near =
               typeof input === 'string' ? MODES.find((m) => m.toLowerCase() === input.toLowerCase().replace(/[\s_-]/g, '')) : undefined;
-            return near ? `write '${near}'` : undefined;
+            return near ? `write '${near}'` : 'use one of them';
           }),
         ),
       )

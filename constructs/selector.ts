@@ -91,13 +91,17 @@ export function checkSelector(selector: LabelSelector): string[] {
       case 'In':
       case 'NotIn':
         if (values.length === 0) {
-          messages.push(`matchExpressions: operator '${req.operator}' on key '${req.key}' needs at least one value`);
+          messages.push(
+            `matchExpressions: operator '${req.operator}' on key '${req.key}' needs at least one value; add values: ['…'] or use Exists`,
+          );
         }
         break;
       case 'Exists':
       case 'DoesNotExist':
         if (values.length > 0) {
-          messages.push(`matchExpressions: operator '${req.operator}' on key '${req.key}' takes no values, got ${JSON.stringify(values)}`);
+          messages.push(
+            `matchExpressions: operator '${req.operator}' on key '${req.key}' takes no values, got ${JSON.stringify(values)}; remove values, or use In/NotIn`,
+          );
         }
         break;
       default:

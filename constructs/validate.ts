@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { Bundle } from './bundle';
 import { FleetValidationError, Problem, ProblemList } from './errors';
 import { Fleet } from './fleet';
-import { byteOrder, checkDnsLabel, checkLabels } from './names';
+import { byteOrder, checkDnsLabel, suggestDnsLabel, checkLabels } from './names';
 import { propProblems } from './schemas';
 import { checkSelector } from './selector';
 import { clusterFacts } from './placement';
@@ -205,7 +205,7 @@ function validateBundle(
     ['namespace', b.namespace],
   ] as const) {
     const p = ns === undefined ? undefined : checkDnsLabel(ns);
-    if (p) problems.error(subject, `${field} ${p}`);
+    if (p) problems.error(subject, `${field} ${p}; use a name such as '${suggestDnsLabel(ns as string)}'`);
   }
   if (b.targets.length === 0) {
     problems.error(
@@ -241,7 +241,7 @@ function validateBundle(
             .sort(byteOrder)
             .map((g) => `'${g}'`)
             .join(', ') || '(none)'
-        }`,
+        }; define the group with new ClusterGroup(fleet, '${t.clusterGroup}', …) or fix the name`,
       );
     } else if (!hasCriteria(t)) {
       problems.warning(
@@ -259,7 +259,11 @@ function validateBundle(
       ['namespace', c.namespace],
     ] as const) {
       const p = ns ? checkDnsLabel(ns) : undefined;
-      if (p) problems.error(subject, `customization '${names.customizations[i]}' ${field} ${p}`);
+      if (p)
+        problems.error(
+          subject,
+          `customization '${names.customizations[i]}' ${field} ${p}; use a name such as '${suggestDnsLabel(ns as string)}'`,
+        );
     }
   }
 }

@@ -236,7 +236,7 @@ export class ValuesSchemas {
       }
       problems.error(
         subject,
-        `value '${path}' is ${showValue(v.value)}${from}, but the bundle's valuesSchema ${v.expectation}; fix it in ${where} or change the schema`,
+        `value '${path}' is ${shownValue(path, v.value)}${from}, but the bundle's valuesSchema ${v.expectation}; fix it in ${where} or change the schema`,
       );
     }
     return false;
@@ -296,6 +296,14 @@ function childSchema(root: JsonSchema, schema: JsonSchema, key: string): JsonSch
   }
   return typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
 }
+
+/** Value paths whose strings are never shown in messages: they may be credentials not yet known as secrets. */
+const CREDENTIAL_PATH = /pass|secret|token|key|cred|auth|cert|private/i;
+
+const shownValue = (path: string, value: unknown): string =>
+  typeof value === 'string' && CREDENTIAL_PATH.test(path)
+    ? `a string of ${value.length} characters (not shown: the name says it may be a credential)`
+    : showValue(value);
 
 /**
  * The `description` the schema gives the value at an `explain` path (`image.tag`), if any.

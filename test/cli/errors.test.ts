@@ -54,6 +54,6 @@ test("userFrame skips Node's, dependencies' and fleetwright's frames", () => {
   ].join('\n');
   expect(userFrame(e)).toBe('fleet (/home/team/fleet.ts:12:7)');
   expect(new UserCodeError('/home/team/fleet.ts', e).message).toMatch(
-    /^while loading fleet .*fleet\.ts: x\n {4}at fleet \(\/home\/team\/fleet\.ts:12:7\)$/,
+    /^while loading fleet .*fleet\.ts: x; fix the code that threw it \(below\)\n {4}at fleet \(\/home\/team\/fleet\.ts:12:7\)$/,
   );
 });

@@ -24,9 +24,11 @@ describe('explain', () => {
 
   test('fails for an unknown cluster or bundle, listing the known ones', () => {
     expect(() => explain(defineFleet(), 'nope', 'web')).toThrow(FleetError);
-    expect(() => explain(defineFleet(), 'nope', 'web')).toThrow(/cluster 'nope' does not exist; known clusters: edge-onprem-1, /);
+    expect(() => explain(defineFleet(), 'nope', 'web')).toThrow(
+      /cluster 'nope' does not exist; use one of the known clusters: edge-onprem-1, /,
+    );
     expect(() => explain(defineFleet(), 'edge-onprem-1', 'nope')).toThrow(
-      /bundle 'nope' does not exist; known bundles: addons, guestbook, hello, prod-policies, status-page, web/,
+      /bundle 'nope' does not exist; use one of the known bundles: addons, guestbook, hello, prod-policies, status-page, web/,
     );
   });
 });

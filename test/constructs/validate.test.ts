@@ -41,7 +41,7 @@ describe('validation errors', () => {
     new ClusterGroup(fleet, 'west', { selector: { matchLabels: { env: 'prod' } } });
     configBundle(fleet, 'b', { targets: [{ name: 'wrong', clusterGroup: 'wset' }] });
     expect(problemsOf(() => synthesizeFleet(fleet))).toContainEqual(
-      "error: bundle 'b': target 'wrong' refers to cluster group 'wset', which does not exist; known groups are 'west'",
+      "error: bundle 'b': target 'wrong' refers to cluster group 'wset', which does not exist; known groups are 'west'; define the group with new ClusterGroup(fleet, 'wset', …) or fix the name",
     );
   });
 
@@ -141,7 +141,11 @@ describe('validation errors', () => {
       ],
       targets: [{ clusterName: 'a' }],
     });
-    expect(problemsOf(() => synthesizeFleet(fleet))).toEqual(["error: bundle 'b' on cluster 'a': chart broken failed: boom"]);
+    expect(problemsOf(() => synthesizeFleet(fleet))).toEqual([
+      expect.stringMatching(
+        /^error: bundle 'b' on cluster 'a': chart broken failed: boom \(at test\/constructs\/validate\.test\.ts:\d+:\d+\); fix the factory$/,
+      ),
+    ]);
   });
 
   test('fails for an invalid selector and invalid namespaces', () => {

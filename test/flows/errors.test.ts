@@ -18,7 +18,7 @@ test("a fleet module that throws: 'while loading fleet', its message and the use
   expect(r.code).toBe(1);
   expect(r.out).toBe('');
   const lines = r.err.trimEnd().split('\n');
-  expect(lines[0]).toBe('error: while loading fleet throws.ts: regions must be configured');
+  expect(lines[0]).toBe('error: while loading fleet throws.ts: regions must be configured; fix the code that threw it (below)');
   expect(lines[1]).toMatch(/^ {4}at .*throws\.ts:5:\d+/);
   expect(lines).toHaveLength(2);
 });
@@ -27,7 +27,7 @@ test('a JavaScript fleet function with a TypeError: the error name, the message 
   const r = runCli(['--fleet', 'typeerror.js', 'synth'], { cwd: project.dir });
   expect(r.code).toBe(1);
   expect(r.err).toMatch(
-    /^error: while loading fleet typeerror\.js: TypeError: Cannot read properties of undefined \(reading 'map'\)\n {4}at .*typeerror\.js:3:\d+/,
+    /^error: while loading fleet typeerror\.js: TypeError: Cannot read properties of undefined \(reading 'map'\); fix the code that threw it \(below\)\n {4}at .*typeerror\.js:3:\d+/,
   );
   expect(r.err).not.toMatch(/lib\/cli|node_modules|node:internal/);
 });
