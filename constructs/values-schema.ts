@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ProblemList } from './errors';
-import { EffectiveValues, ExplainedValue, JsonValue, ValueLayer, ValueOrigin } from './values';
+import { describeOrigin, EffectiveValues, ExplainedValue, JsonValue, ValueLayer, ValueOrigin } from './values';
 import { showValue, violationsOf } from './_schema-errors';
 
 /** A JSON type name, as JSON Schema's `type` keyword takes it. */
@@ -148,21 +148,6 @@ export function splitValuePath(path: string): string[] {
   return keys;
 }
 
-/** A layer in a message: `customization 'prod'`, `region overlay 'us-west'`, `the bundle's values`. */
-export function describeOrigin(origin: ValueOrigin): string {
-  switch (origin.layer) {
-    case ValueLayer.BUNDLE:
-      return `the values of bundle '${origin.source}'`;
-    case ValueLayer.GROUP:
-      return `cluster group '${origin.source}'`;
-    case ValueLayer.OVERLAY:
-      return `region overlay '${origin.source}'`;
-    case ValueLayer.CUSTOMIZATION:
-      return `customization '${origin.source}'`;
-    case ValueLayer.CLUSTER:
-      return `cluster '${origin.source}'`;
-  }
-}
 
 /** The layers that set the value at `keys` or any value below it, in precedence order. */
 function originsOf(explained: readonly ExplainedValue[], keys: readonly string[]): ValueOrigin[] {

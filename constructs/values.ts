@@ -247,16 +247,17 @@ export function describeValue(v: unknown): string {
 }
 
 /** How messages name the construct a layer of values comes from. */
-function describeOrigin(origin: ValueOrigin): string {
+/** A layer in a message: `customization 'prod'`, `region overlay 'us-west'`, `the values of bundle 'web'`. */
+export function describeOrigin(origin: ValueOrigin): string {
   switch (origin.layer) {
     case ValueLayer.BUNDLE:
-      return `bundle '${origin.source}'`;
+      return `the values of bundle '${origin.source}'`;
     case ValueLayer.GROUP:
       return `cluster group '${origin.source}'`;
     case ValueLayer.OVERLAY:
       return `region overlay '${origin.source}'`;
     case ValueLayer.CUSTOMIZATION:
-      return `target customization '${origin.source}'`;
+      return `customization '${origin.source}'`;
     case ValueLayer.CLUSTER:
       return `cluster '${origin.source}'`;
     default:

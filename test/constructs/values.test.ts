@@ -163,7 +163,7 @@ describe('values that cannot be merged', () => {
     for (let i = 0; i < MAX_VALUES_DEPTH + 5; i++) deep = { d: deep };
     expect(() => mergeValues([{ origin: origin(ValueLayer.CUSTOMIZATION, 'prod'), values: deep }])).toThrow(
       new RegExp(
-        `^target customization 'prod': values(\\.d){${MAX_VALUES_DEPTH}} is nested more than ${MAX_VALUES_DEPTH} levels deep \\(the limit for values\\); flatten the values, or move such data into a file that a source reads$`,
+        `^customization 'prod': values(\\.d){${MAX_VALUES_DEPTH}} is nested more than ${MAX_VALUES_DEPTH} levels deep \\(the limit for values\\); flatten the values, or move such data into a file that a source reads$`,
       ),
     );
   });
