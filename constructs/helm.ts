@@ -8,7 +8,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { byteOrder, canonicalJson } from './names';
 import { KubeObject } from './objects';
 import type { BundleContext, IBundleSource } from './sources';
-import { displayPath, SourceError } from './sources';
+import { displayPath, objectsOf, SourceError } from './sources';
 import { describeValue, mergeValues, ValueLayer, Values } from './values';
 
 /** How often the real tools ran in this process: the cache makes these far fewer than clusters. */
@@ -74,7 +74,7 @@ export function parseManifests(text: string, subject: string): KubeObject[] {
         `produced YAML that cannot be read: ${(e as Error).message.split('\n')[0]}; check the chart's templates`,
       );
     }
-    if (v && typeof v === 'object' && typeof v.kind === 'string') out.push(v);
+    if (v && typeof v === 'object' && typeof v.kind === 'string') out.push(...objectsOf(v, `document ${out.length + 1}`, subject));
   }
   return out;
 }

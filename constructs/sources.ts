@@ -78,6 +78,33 @@ function describeNonObject(v: unknown): string {
   return `a ${typeof v}`;
 }
 
+/**
+ * Checks one document or object of a source and returns the objects it stands for: itself, or the
+ * items of a `List` (`kind: List` or any `*List` with `items`), each checked, as `kubectl apply`
+ * expands them. A List needs no name of its own.
+ */
+export function objectsOf(obj: unknown, where: string, subject: string): KubeObject[] {
+  const o = obj as { kind?: unknown; items?: unknown } | null;
+  if (o && typeof o === 'object' && !Array.isArray(o) && typeof o.kind === 'string' && o.kind.endsWith('List') && o.items !== undefined) {
+    if (!Array.isArray(o.items)) {
+      throw new SourceError(
+        subject,
+        `${where} is a List whose items is ${describeNonObject(o.items)}; make items a list of Kubernetes objects`,
+      );
+    }
+    return o.items.flatMap((item, i) => {
+      if (!item || typeof item !== 'object' || Array.isArray(item)) {
+        throw new SourceError(
+          subject,
+          `${where} item #${i + 1} is not a Kubernetes object (got ${describeNonObject(item)}); every item of a List must be a map with apiVersion, kind and metadata.name: fix or remove it`,
+        );
+      }
+      return objectsOf(item, `${where} item #${i + 1}`, subject);
+    });
+  }
+  return [checkObject(obj, where, subject)];
+}
+
 function checkObject(obj: unknown, where: string, subject: string): KubeObject {
   const o = obj as Partial<KubeObject> | null;
   if (!o || typeof o !== 'object' || Array.isArray(o)) {
@@ -95,29 +122,7 @@ function checkObject(obj: unknown, where: string, subject: string): KubeObject {
       `${where} has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name: add ${missing.join(', ')}`,
     );
   }
-  // A List's items are objects of their own.
-  if (o.kind === 'List' && (o as { items?: unknown }).items !== undefined) {
-    const items = (o as { items?: unknown }).items;
-    if (!Array.isArray(items)) {
-      throw new SourceError(
-        subject,
-        `${where} is a List whose items is ${describeNonObject(items)}; make items a list of Kubernetes objects`,
-      );
-    }
-    items.forEach((item, i) => checkListItem(item, `${where} item #${i + 1}`, subject));
-  }
   return o as KubeObject;
-}
-
-/** Checks one item of a List: an object with apiVersion, kind and metadata.name. */
-function checkListItem(item: unknown, where: string, subject: string): void {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) {
-    throw new SourceError(
-      subject,
-      `${where} is not a Kubernetes object (got ${describeNonObject(item)}); every item of a List must be a map with apiVersion, kind and metadata.name: fix or remove it`,
-    );
-  }
-  checkObject(item, where, subject);
 }
 
 const OWN_CODE = path.resolve(__dirname) + path.sep;
@@ -175,7 +180,7 @@ class ChartSource implements IBundleSource {
       const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}` : String(e);
       throw new Error(`${message}${frame ? ` (at ${frame})` : ''}; fix the factory`);
     }
-    const objects = json.map((o: unknown, i: number) => checkObject(o, `object #${i + 1}`, subject));
+    const objects = json.flatMap((o: unknown, i: number) => objectsOf(o, `object #${i + 1}`, subject));
     this.cache.store(
       [
         { path: [], how: 'get', prop: 'bundle', seen: JSON.stringify(ctx.bundle) },
@@ -282,7 +287,7 @@ class YamlSource implements IBundleSource {
         };
       }
       if (value == null) continue;
-      objects.push(checkObject(value, `document ${i + 1} (line ${line})`, subject));
+      objects.push(...objectsOf(value, `document ${i + 1} (line ${line})`, subject));
     }
     return { objects };
   }
@@ -301,7 +306,7 @@ class ObjectsSource implements IBundleSource {
         `Source.objects() was given ${describeNonObject(this.objects)}; pass a list of objects: Source.objects([{ apiVersion, kind, metadata }])`,
       );
     }
-    return this.objects.map((o, i) => {
+    return this.objects.flatMap((o, i) => {
       let copy: unknown;
       try {
         copy = structuredClone(o);
@@ -311,7 +316,7 @@ class ObjectsSource implements IBundleSource {
           `object #${i + 1} cannot be copied (${(e as Error).message.split('\n')[0]}); an object must be plain JSON: remove functions and class instances from it`,
         );
       }
-      return checkObject(copy, `object #${i + 1}`, subject);
+      return objectsOf(copy, `object #${i + 1}`, subject);
     });
   }
 }

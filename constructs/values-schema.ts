@@ -148,7 +148,6 @@ export function splitValuePath(path: string): string[] {
   return keys;
 }
 
-
 /** The layers that set the value at `keys` or any value below it, in precedence order. */
 function originsOf(explained: readonly ExplainedValue[], keys: readonly string[]): ValueOrigin[] {
   const path = valuePath(keys);

@@ -56,7 +56,7 @@ describe('fleetwright synth', () => {
 
   test('--region writes only that region', async () => {
     await run('synth', '--region', 'onprem', '--out', path.join(dir, 'dist'));
-    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['index.json', 'onprem']);
+    expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['.fleetwright-owned.json', 'index.json', 'onprem']);
   });
 
   test('fails with every error, exit code 1 and nothing written', async () => {

@@ -44,7 +44,7 @@ const CASES: ToolCase[] = [
   {
     name: 'a chart that requires a value nobody sets',
     files: chart({
-      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required "image.tag is required" .Values.image.tag }}\n',
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required "image.tag is required" .Values.imageTag }}\n',
     }),
     names: /image\.tag is required/,
     fix: /fix the chart or its values/,
