@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { Fleet } from '../constructs';
+import { Fleet, redactText } from '../constructs';
+import type { RunReport } from '../deploy/automation';
 import type { FleetStackOutputs } from '../deploy/outputs';
 import { hasChanges } from '../diff/compare';
 import { DiffFormat, renderDiff } from '../diff/render';
@@ -38,37 +39,88 @@ function fleetLoader(opts: DeployCommandOptions): (() => Fleet) | undefined {
   return opts.explicitFleet ? opts.fleet : undefined;
 }
 
+/** `--fleet <module> ` as the user gave it (from the command line), for commands printed in messages. */
+function fleetArgument(opts: DeployCommandOptions): string {
+  if (!opts.explicitFleet) return '';
+  const i = process.argv.indexOf('--fleet');
+  const eq = process.argv.find((a) => a.startsWith('--fleet='));
+  const value = i >= 0 ? process.argv[i + 1] : eq?.slice('--fleet='.length);
+  return value ? `--fleet ${value} ` : '';
+}
+
+/** The command that reruns `kind` for one region, as the user would type it. */
+export function rerunCommand(kind: 'up' | 'destroy', region: string, opts: DeployCommandOptions): string {
+  return `npx fleetwright ${fleetArgument(opts)}${kind} --region ${region}${opts.local ? ' --local' : ''}`;
+}
+
+/** `3 created, 1 updated, 12 unchanged`, or `no changes (12 unchanged)`. */
+function changeSummary(changes: Partial<Record<string, number>> | undefined): string {
+  const counts = Object.entries(changes ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  const done = counts.filter(([op]) => op !== 'same');
+  const same = changes?.same ?? 0;
+  const words: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
+  if (done.length === 0) return `no changes (${same} unchanged)`;
+  return [...done.map(([op, n]) => `${n} ${words[op] ?? op}`), `${same} unchanged`].join(', ');
+}
+
 /**
- * Runs `up`, `preview` or `destroy` on each region's stack through the Automation API, streaming
- * the engine's output; on failure, says which partition, clusters and objects failed.
+ * Runs `up` or `destroy` on each region's stack through the Automation API, streaming the engine's
+ * output. Before each stack it repairs what an interrupted earlier run left (a stale lock, pending
+ * operations) and stops at once if another run holds the stack's lock; on failure it says which
+ * partition, clusters and objects failed and what to do. Credentials never reach the output.
  *
  * @returns the exit code
  */
 export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { openStack, EventCollector, explainFailure } = await import('../deploy/automation');
+  const { openStack, EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } =
+    await import('../deploy/automation');
+  const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder } = await import('../deploy/recovery');
+  const { maskCredentials, registerKubeconfigFiles } = await import('../deploy/redact');
   const root = projectRoot();
+  // Known before anything runs: a recovery refresh talks to the clusters before the program reads them.
+  if (opts.local) registerKubeconfigFiles(localKubeconfigDir(root));
+  const safe: CliIo = { out: (t) => io.out(redactText(maskCredentials(t))), err: (t) => io.err(redactText(maskCredentials(t))) };
   const outputs: FleetStackOutputs[] = [];
   for (const region of opts.regions) {
-    io.out(`\n=== ${kind} region ${region}${opts.local ? ' (local fleet)' : ''} ===\n`);
+    safe.out(`\n=== ${kind} region ${region}${opts.local ? ' (local fleet)' : ''} ===\n`);
     const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
+    const rerun = rerunCommand(kind, region, opts);
+    const ref = { stack: stack.name, region, project: 'fleetwright', env: pulumiEnv(root), rerun };
+    const failureContext = { stack: stack.name, rerun, local: opts.local, kubeconfigDir: localKubeconfigDir(root) };
+    const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
+      describeFailures(opts.fleet(), failures, failureContext, warnings).join('\n');
+    if (!(await prepareStack(stack, ref, safe, explain))) return 1;
     const collector = new EventCollector();
-    const common = { onOutput: io.out, onEvent: collector.onEvent, color: 'never' as const };
+    const common = { onOutput: safe.out, onEvent: collector.onEvent, color: 'never' as const };
     try {
       if (kind === 'up') {
         const r = await stack.up(common);
         outputs.push(Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
+        safe.out(`\nregion ${region} (stack ${stack.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
       } else {
-        await stack.destroy(common);
+        const r = await stack.destroy(common);
+        safe.out(`\nregion ${region} (stack ${stack.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
       }
     } catch (e) {
+      const message = (e as Error).message;
       const report = collector.report;
-      io.err(
-        `\n${report.failures.length > 0 ? explainFailure(opts.fleet(), region, report) : (e as Error).message.split('\n').slice(-20).join('\n')}\n`,
-      );
+      let text: string;
+      if (report.failures.length > 0) {
+        text = explainFailure(opts.fleet(), region, report, failureContext);
+      } else if (isLockError(message)) {
+        // Another run took the lock between our check and the engine's.
+        const locks = stackLocks(ref).filter((l) => l.holder !== LockHolder.GONE);
+        text = locks.length > 0 ? lockedMessage(ref, locks) : `stack ${stack.name} was locked by another run; rerun \`${rerun}\`.`;
+      } else {
+        text =
+          `${kind} of region '${region}' (stack ${stack.name}) failed:\n${message.split('\n').slice(-20).join('\n')}\n` +
+          `Fix the cause above, then rerun \`${rerun}\`.`;
+      }
+      safe.err(`\n${text}\n`);
       return 1;
     }
   }
-  if (kind === 'up' && outputs.length > 0) io.out(`\n${statusTable(outputs)}\n`);
+  if (kind === 'up' && outputs.length > 0) safe.out(`\n${statusTable(outputs)}\n`);
   return 0;
 }
 

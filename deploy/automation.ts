@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 export { localKubeconfigDir, stackName, stateDir } from './paths';
 import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
-import { Fleet, rolloutPlan } from '../constructs';
+import { Fleet, KubeconfigKind, rolloutPlan } from '../constructs';
 import { LocalFleetMode, readState } from '../dev/local-fleet';
 import { localKubeconfigDir, stackName, stateDir } from './paths';
-import { ResourceError, resourceError } from './events';
+import { ResourceError, resourceDiagnostic, resourceError } from './events';
 import { fleetStackExports } from './program';
 
 /**
@@ -60,7 +60,13 @@ export function writeLocalStackConfig(root: string, region: string, extra: Recor
     ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
     '',
   ];
-  fs.writeFileSync(file, lines.join('\n'));
+  // Unchanged config is not rewritten, and a change lands at once (rename): a run in progress on the
+  // same stack may be reading the file.
+  const content = lines.join('\n');
+  if (content === old) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
 }
 
 /** Options for opening a region stack. */
@@ -127,12 +133,19 @@ export interface RunReport {
   readonly changes: Partial<Record<OpType, number>>;
   /** Failed resources. */
   readonly failures: readonly FailedStep[];
+  /**
+   * Warnings about resources (they often carry the cause of a failure).
+   *
+   * @default []
+   */
+  readonly warnings?: readonly FailedStep[];
 }
 
 /** Collects engine events into a {@link RunReport}. */
 export class EventCollector {
   private readonly changes: Partial<Record<OpType, number>> = {};
   private readonly failures: FailedStep[] = [];
+  private readonly warnings: FailedStep[] = [];
 
   /** Feed every engine event here. */
   public readonly onEvent = (e: EngineEvent): void => {
@@ -142,19 +155,161 @@ export class EventCollector {
     }
     const error = resourceError(e);
     if (error) this.failures.push(error);
+    const warning = resourceDiagnostic(e, 'warning');
+    if (warning) this.warnings.push(warning);
   };
 
   /** The report so far. */
   public get report(): RunReport {
-    return { changes: { ...this.changes }, failures: [...this.failures] };
+    return { changes: { ...this.changes }, failures: [...this.failures], warnings: [...this.warnings] };
+  }
+}
+
+/** What a failure message needs to say how to fix it. */
+export interface FailureContext {
+  /** The stack. */
+  readonly stack: string;
+  /** The command that reruns the deployment (`npx fleetwright up --region R --local`). */
+  readonly rerun: string;
+  /** Whether the stack is the local fleet's (its kubeconfigs live in `.fleetwright/dev/kubeconfigs`). */
+  readonly local: boolean;
+  /**
+   * The local fleet's kubeconfig folder.
+   *
+   * @default - `localKubeconfigDir(projectRoot)`
+   */
+  readonly kubeconfigDir?: string;
+}
+
+/** Kinds of failure fleetwright can give a precise fix for. */
+export enum FailureKind {
+  /** The API server rejected the credentials: an expired or wrong kubeconfig. */
+  CREDENTIALS = 'credentials',
+  /** The API server could not be reached, or went away during the run. */
+  UNREACHABLE = 'unreachable',
+  /** An object was applied but did not become Ready in time. */
+  NOT_READY = 'not-ready',
+  /** Another field manager owns a field the fleet sets. */
+  CONFLICT = 'conflict',
+  /** Anything else. */
+  OTHER = 'other',
+}
+
+/** Classifies an engine or provider error message. */
+export function failureKind(message: string): FailureKind {
+  if (
+    /Unauthorized|provide credentials|\b401\b|forbidden|\b403\b|x509|certificate (has expired|is not yet valid|signed by unknown)|token (is )?(expired|invalid)|invalid bearer token|authentication required/i.test(
+      message,
+    )
+  ) {
+    return FailureKind.CREDENTIALS;
+  }
+  if (
+    /unreachable|connection refused|connection reset|no such host|no route to host|i\/o timeout|\bEOF\b|context deadline exceeded|dial tcp|TLS handshake timeout|server is currently unable|ServiceUnavailable|client connection lost|http2: .*closed|broken pipe|watch .*closed|the server was unable to return a response|etcdserver|apiserver not ready/i.test(
+      message,
+    )
+  ) {
+    return FailureKind.UNREACHABLE;
+  }
+  if (/conflict/i.test(message)) return FailureKind.CONFLICT;
+  if (/failed to (fully initialize|become live|become ready)|timed out waiting|Timeout occurred|not (yet )?ready/i.test(message)) {
+    return FailureKind.NOT_READY;
+  }
+  return FailureKind.OTHER;
+}
+
+/** Where a cluster's kubeconfig comes from and how to replace it, for messages (never its contents). */
+function kubeconfigFix(fleet: Fleet, cluster: string, ctx: FailureContext): string {
+  const c = fleet.clusters.find((x) => x.clusterName === cluster);
+  switch (c?.kubeconfig.kind) {
+    case KubeconfigKind.FILE:
+      return `replace the file ${c.kubeconfig.reference} (Kubeconfig.fromFile)`;
+    case KubeconfigKind.ENV:
+      return `set the environment variable ${c.kubeconfig.reference} to a valid kubeconfig (Kubeconfig.fromEnv)`;
+    default:
+      return ctx.local
+        ? `replace ${path.relative(process.cwd(), path.join(ctx.kubeconfigDir ?? localKubeconfigDir(process.cwd()), `${cluster}.kubeconfig`)) || '.'} ` +
+            `(the local fleet's kubeconfig of ${cluster}; \`npx fleetwright dev status\` shows the clusters)`
+        : `set it with \`pulumi config set --secret --path 'fleetwright:kubeconfigs.${cluster}' "$(cat ${cluster}.kubeconfig)" --stack ${ctx.stack}\` ` +
+            `(or replace ${cluster}.kubeconfig in the folder fleetwright:kubeconfigDir names)`;
+  }
+}
+
+/** What to do about a cluster's failure, as one sentence. */
+export function failureFix(fleet: Fleet, cluster: string, message: string, ctx: FailureContext): string {
+  switch (failureKind(message)) {
+    case FailureKind.CREDENTIALS:
+      return (
+        `the API server of ${cluster} rejected the credentials in its kubeconfig (expired or wrong). ` +
+        `Give ${cluster} a valid kubeconfig: ${kubeconfigFix(fleet, cluster, ctx)}; then rerun \`${ctx.rerun}\`.`
+      );
+    case FailureKind.UNREACHABLE:
+      return (
+        `the API server of ${cluster} could not be reached, or went away while fleetwright was using it. ` +
+        `Check that it is up and reachable${ctx.local ? ' (`npx fleetwright dev status`; `npx fleetwright dev up` restarts a stopped local cluster)' : ''}, ` +
+        `then rerun \`${ctx.rerun}\`: what was applied is kept and the rerun carries on from there.`
+      );
+    case FailureKind.NOT_READY:
+      return (
+        `an object on ${cluster} was applied but did not become Ready in time (fleetwright:readyTimeout, default 10m). ` +
+        `Look at it on the cluster (kubectl describe / events), fix the cause, then rerun \`${ctx.rerun}\`.`
+      );
+    case FailureKind.CONFLICT:
+      return (
+        `another tool owns a field the fleet sets on ${cluster}. \`npx fleetwright preview --refresh${ctx.local ? ' --local' : ''}\` ` +
+        `names the field and its manager; hand the field back (or remove that tool's change), then rerun \`${ctx.rerun}\`.`
+      );
+    default:
+      return `fix the cause above, then rerun \`${ctx.rerun}\`.`;
   }
 }
 
 /**
- * Explains a failed rollout in fleet terms: which partition failed on which clusters and objects,
- * and which later partitions were not touched.
+ * The failures, one line each, then one line per cluster saying what to do (when `ctx` is given).
  */
-export function explainFailure(fleet: Fleet, region: string, report: RunReport): string {
+export function describeFailures(
+  fleet: Fleet,
+  failures: readonly FailedStep[],
+  ctx?: FailureContext,
+  warnings: readonly FailedStep[] = [],
+): string[] {
+  const lines = failures.map((f) => `  - ${f.resource}: ${f.message.split('\n')[0]}`);
+  if (!ctx) return lines;
+  const clusters = new Set(failures.map((f) => f.cluster));
+  const known = new Set(fleet.clusters.map((c) => c.clusterName));
+  if ([...clusters].some((c) => !known.has(c))) lines.push(`what to do: fix the cause above, then rerun \`${ctx.rerun}\`.`);
+  // The most specific cause wins: credentials, then reachability, then the rest.
+  const order = [FailureKind.CREDENTIALS, FailureKind.UNREACHABLE, FailureKind.CONFLICT, FailureKind.NOT_READY, FailureKind.OTHER];
+  for (const c of [...clusters].filter((x) => known.has(x)).sort()) {
+    const messages = failures.filter((f) => f.cluster === c).map((f) => f.message);
+    // The cause may be in a warning about the same cluster (the error being generic).
+    const causes = [...messages, ...warnings.filter((w) => w.cluster === c).map((w) => w.message)];
+    const message = [...causes].sort((a, b) => order.indexOf(failureKind(a)) - order.indexOf(failureKind(b)))[0] ?? '';
+    lines.push(`what to do about ${c}: ${failureFix(fleet, c, message, ctx)}`);
+    // The provider suggests PULUMI_K8S_DELETE_UNREACHABLE for any unreachable cluster: it forgets the objects.
+    if (messages.some((m) => m.includes('PULUMI_K8S_DELETE_UNREACHABLE'))) {
+      const kind = failureKind(message);
+      if (kind === FailureKind.CREDENTIALS) {
+        lines.push(
+          `  do not set PULUMI_K8S_DELETE_UNREACHABLE: ${c} answered (it rejected the credentials), so it exists, and that setting ` +
+            'would drop its objects from the state while they stay on the cluster, untracked.',
+        );
+      } else {
+        lines.push(
+          `  set PULUMI_K8S_DELETE_UNREACHABLE only if ${c} was deleted for good: it drops ${c}'s objects from the state ` +
+            'without touching the cluster, so on a cluster that comes back they would stay, untracked.',
+        );
+      }
+    }
+  }
+  return lines;
+}
+
+/**
+ * Explains a failed rollout in fleet terms: which partition failed on which clusters and objects,
+ * what to do about each cluster, and which later partitions were not touched.
+ */
+export function explainFailure(fleet: Fleet, region: string, report: RunReport, ctx?: FailureContext): string {
   const plan = rolloutPlan(fleet, region);
   const clusters = new Set(report.failures.map((f) => f.cluster).filter((c): c is string => !!c));
   const failedIndex = plan.partitions.findIndex((p) => p.waves.flat().some((c) => clusters.has(c)));
@@ -165,7 +320,7 @@ export function explainFailure(fleet: Fleet, region: string, report: RunReport):
   } else {
     lines.push(`deployment of region '${region}' failed:`);
   }
-  for (const f of report.failures) lines.push(`  - ${f.resource}: ${f.message.split('\n')[0]}`);
+  lines.push(...describeFailures(fleet, report.failures, ctx, report.warnings));
   const later = failedIndex >= 0 ? plan.partitions.slice(failedIndex + 1) : [];
   if (later.length > 0) {
     lines.push(`later partitions were not touched: ${later.map((p) => `${p.name} (${p.waves.flat().join(', ')})`).join('; ')}`);

@@ -34,13 +34,26 @@ export function objectResourceName(cluster: string, bundle: string, o: Synthesiz
   return `${cluster}/${bundle}/${o.id.kind}${group}/${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}`;
 }
 
+/**
+ * The server-side apply field manager of every object fleetwright deploys. The provider's default is
+ * a random name per create, kept in the state: a create that was interrupted before the state
+ * recorded it leaves fields owned by a name no later run knows, and the next change to those
+ * fields fails with an apply conflict. One stable name makes applying again idempotent.
+ */
+export const FIELD_MANAGER = 'fleetwright';
+
 function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.Inputs {
   // A plain-JSON copy: Pulumi serializes by prototype, so arrays must be this realm's arrays.
   const obj = JSON.parse(JSON.stringify(manifest)) as KubeObject;
   const inputs: pulumi.Inputs = { ...obj };
-  if (settings.skipAwait) {
-    inputs.metadata = { ...obj.metadata, annotations: { ...obj.metadata.annotations, 'pulumi.com/skipAwait': 'true' } };
-  }
+  inputs.metadata = {
+    ...obj.metadata,
+    annotations: {
+      ...obj.metadata.annotations,
+      'pulumi.com/patchFieldManager': FIELD_MANAGER,
+      ...(settings.skipAwait ? { 'pulumi.com/skipAwait': 'true' } : {}),
+    },
+  };
   if (obj.kind === 'Secret' && obj.apiVersion === 'v1') {
     for (const field of ['data', 'stringData']) {
       if (obj[field] !== undefined) inputs[field] = pulumi.secret(obj[field] as pulumi.Input<Record<string, string>>);

@@ -23,8 +23,17 @@ export interface ResourceError {
 
 /** The resource error an engine event reports, if it is one. */
 export function resourceError(e: EngineEvent): ResourceError | undefined {
+  return resourceDiagnostic(e, 'error');
+}
+
+/**
+ * A diagnostic of one severity that an engine event reports about a resource. Providers often give
+ * the cause as a warning and only a generic message as the error (pulumi-kubernetes: "unreachable:
+ * <why>" as a warning, "unreachable. If the cluster was deleted…" as the error).
+ */
+export function resourceDiagnostic(e: EngineEvent, severity: 'error' | 'warning'): ResourceError | undefined {
   const diag = e.diagnosticEvent;
-  if (diag?.severity !== 'error' || !diag.urn) return undefined;
+  if (diag?.severity !== severity || !diag.urn) return undefined;
   const resource = resourceName(diag.urn);
   const [cluster, bundle] = resource.split('/');
   // eslint-disable-next-line no-control-regex

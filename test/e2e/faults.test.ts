@@ -1,0 +1,447 @@
+/**
+ * Deploy faults converge: the real `fleetwright up` CLI, in its own process as a user runs it,
+ * against a local fleet of two real clusters (canary, then prod), through the real Pulumi engine and
+ * Kubernetes provider:
+ *
+ * - a run killed with SIGKILL mid-rollout leaves a stale lock and pending operations; the rerun
+ *   repairs both, says so, and converges with nothing orphaned; a third run changes nothing;
+ * - two concurrent runs on one stack: the second stops at once naming the first, which finishes;
+ *   a stale lock from a run on another machine gets the exact command that removes it;
+ * - a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a
+ *   rerun converges;
+ * - a wrong kubeconfig for one cluster: the run fails naming it and its fix, the later partition
+ *   is not touched, and no credential appears in any output.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocalWorkspace } from '@pulumi/pulumi/automation';
+import { parse } from 'yaml';
+import { synthesizeFleet } from '../../constructs';
+import { pulumiEnv } from '../../deploy/automation';
+import { resourceName } from '../../deploy/events';
+import { LockHolder, pendingOperations, StackRef, stackLocks } from '../../deploy/recovery';
+import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
+import { alive, runOk } from '../../dev/tools';
+import { defineFaultsFleet, FAULT_CLUSTERS } from './faults-fleet';
+import {
+  CliProcess,
+  CliResult,
+  descendants,
+  e2eStateDir,
+  fleetObjects,
+  kubectl,
+  processGroup,
+  signalGroup,
+  startCli,
+  startedCli,
+  waitFor,
+} from './helpers';
+
+jest.setTimeout(20 * 60_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const REGION = 'faults';
+const STACK = `local-${REGION}`;
+const FLEET_MODULE = path.join(__dirname, 'faults-fleet.ts');
+const KINDS = ['namespaces', 'configmaps', 'services', 'deployments.apps'];
+const { canary: CANARY, prod: PROD } = FAULT_CLUSTERS;
+
+const savedState = process.env.FLEETWRIGHT_STATE;
+let state: string;
+let paths: LocalFleetPaths;
+let kubeconfigs: Record<string, string>;
+/** Everything every CLI run printed, checked for credentials at the end. */
+const printed: string[] = [];
+/** Credentials that must never be printed (besides the kubeconfigs' own). */
+const extraSecrets: string[] = [];
+/** Processes this file started itself (a restarted API server), stopped in afterAll. */
+const ownPids: number[] = [];
+
+const ref = (): StackRef => ({ stack: STACK, region: REGION, project: 'fleetwright', env: pulumiEnv(ROOT), rerun: '' });
+
+/** Starts `fleetwright --fleet faults-fleet.ts up --local --region faults` at a variant of the fleet. */
+function startUp(variant: string): CliProcess {
+  return startCli(['--fleet', FLEET_MODULE, 'up', '--local', '--region', REGION], {
+    ...process.env,
+    FLEETWRIGHT_STATE: state,
+    FAULTS_VARIANT: variant,
+    NO_COLOR: '1',
+  });
+}
+
+/** Waits for a CLI run and keeps its output for the credentials check. */
+async function finished(p: CliProcess): Promise<CliResult> {
+  const r = await p.done;
+  printed.push(r.stdout, r.stderr);
+  // FAULTS_LOG=<file> keeps every run's output, for debugging.
+  if (process.env.FAULTS_LOG)
+    fs.appendFileSync(
+      process.env.FAULTS_LOG,
+      `\n##### pid ${p.pid}, ${r.ms} ms, exit ${r.code ?? r.signal}\n${r.stdout}\n--- stderr\n${r.stderr}\n`,
+    );
+  return r;
+}
+
+const show = (r: CliResult): string =>
+  `exit ${r.code ?? r.signal}\n--- stdout\n${r.stdout.slice(-6000)}\n--- stderr\n${r.stderr.slice(-4000)}`;
+
+/** Fails with the run's output unless it exited with `code`. */
+function expectExit(r: CliResult, code: number): void {
+  if (r.code !== code) throw new Error(`expected exit ${code}, got ${show(r)}`);
+}
+
+/** What synth says each cluster must hold, as `Kind/namespace/name`. */
+function desired(variant: string): Record<string, string[]> {
+  return Object.fromEntries(
+    synthesizeFleet(defineFaultsFleet(variant)).clusters.map((c) => [
+      c.name,
+      [...c.namespaces, ...c.bundles.flatMap((b) => b.objects)].map((o) => `${o.id.kind}/${o.id.namespace}/${o.id.name}`).sort(),
+    ]),
+  );
+}
+
+/** The fleet's objects on each cluster. */
+async function live(): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [c, kc] of Object.entries(kubeconfigs)) out[c] = await fleetObjects(kc, 'faults', KINDS);
+  return out;
+}
+
+async function exported(): Promise<{ deployment?: unknown }> {
+  const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: ROOT }, { envVars: pulumiEnv(ROOT) });
+  return (await stack.exportStack()) as { deployment?: unknown };
+}
+
+/** The Kubernetes objects the stack's state holds, per cluster, as `Kind/namespace/name`. */
+async function inState(): Promise<Record<string, string[]>> {
+  const resources =
+    (
+      (await exported()).deployment as {
+        resources?: { urn: string; type: string; outputs?: { kind?: string; metadata?: { name?: string; namespace?: string } } }[];
+      }
+    ).resources ?? [];
+  const out: Record<string, string[]> = Object.fromEntries(Object.keys(kubeconfigs).map((c) => [c, []]));
+  for (const r of resources) {
+    if (!r.type.startsWith('kubernetes:')) continue;
+    const cluster = resourceName(r.urn).split('/')[0];
+    (out[cluster] ??= []).push(`${r.outputs?.kind}/${r.outputs?.metadata?.namespace ?? ''}/${r.outputs?.metadata?.name}`);
+  }
+  for (const c of Object.keys(out)) out[c].sort();
+  return out;
+}
+
+/** The `variant` each cluster's ConfigMap and pod template carry. */
+async function variants(cluster: string): Promise<[string, string]> {
+  const kc = kubeconfigs[cluster];
+  const cm = await kubectl(kc, 'get', '-n', 'app', 'configmap', 'settings', '-o', 'jsonpath={.data.variant}');
+  const tpl = await kubectl(
+    kc,
+    'get',
+    '-n',
+    'app',
+    'deployment',
+    'web',
+    '-o',
+    'jsonpath={.spec.template.metadata.annotations.faults\\.fleetwright\\.io/variant}',
+  );
+  return [cm, tpl];
+}
+
+/** Converged: every desired object on the clusters, the state holding exactly those, nothing pending, no lock. */
+async function expectConverged(variant: string): Promise<void> {
+  const want = desired(variant);
+  expect(await live()).toEqual(want);
+  expect(await inState()).toEqual(want);
+  expect(pendingOperations(await exported())).toEqual([]);
+  expect(stackLocks(ref())).toEqual([]);
+  for (const c of Object.keys(kubeconfigs)) expect(await variants(c)).toEqual([variant, variant]);
+}
+
+/**
+ * `kill -9` of a `fleetwright up` process, as a user would: only the CLI. Its pulumi engine goes with
+ * it once it next writes to its output or hears from the inline program, both gone. With `crash`,
+ * the engine is killed at once too (its process group), as when the machine goes down. The provider
+ * plugins run in process groups of their own and would end by themselves within 5 minutes (Pulumi's
+ * health check): they are stopped here so the test leaves nothing behind.
+ */
+async function killRun(p: CliProcess, crash = false): Promise<CliResult> {
+  const tree = descendants(p.pid);
+  if (crash) signalGroup(p.pid, 'SIGKILL');
+  else process.kill(p.pid, 'SIGKILL');
+  const r = await finished(p);
+  await waitFor(`the engine of the killed run (process group ${p.pid}) to exit`, () => processGroup(p.pid).length === 0, 30_000);
+  for (const pid of tree) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  await waitFor("the killed run's provider plugins to exit", () => tree.every((pid) => !alive(pid)), 30_000);
+  return r;
+}
+
+/** The kube-apiserver process of a local (kwokctl) cluster: its pid, command line and working folder. */
+function apiserverProcess(cluster: string): { pid: number; argv: string[]; cwd: string } {
+  const clusterDir = path.join(paths.dir, 'kwok', 'clusters', cluster);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (path.basename(argv[0] ?? '') !== 'kube-apiserver' || !argv.some((a) => a.includes(clusterDir))) continue;
+      return { pid: Number(entry), argv, cwd: fs.readlinkSync(`/proc/${entry}/cwd`) };
+    } catch {
+      // exited meanwhile
+    }
+  }
+  throw new Error(`no kube-apiserver process of cluster ${cluster} under ${clusterDir}`);
+}
+
+/**
+ * Restarts one cluster's kube-apiserver: stops the process (SIGTERM), keeps it down for `downMs`,
+ * starts it again with the same command line, and waits until it answers. kwokctl's pid file is
+ * updated so that `dev down` stops the new process (and `kwokctl start` does not start another).
+ */
+async function restartApiserver(cluster: string, downMs: number): Promise<void> {
+  const old = apiserverProcess(cluster);
+  process.kill(old.pid, 'SIGTERM');
+  // A graceful stop drains requests for up to a minute: after 5 s it is stopped the hard way.
+  await waitFor(`kube-apiserver of ${cluster} (pid ${old.pid}) to stop`, () => !alive(old.pid), 5_000).catch(() =>
+    process.kill(old.pid, 'SIGKILL'),
+  );
+  await waitFor(`kube-apiserver of ${cluster} (pid ${old.pid}) to stop`, () => !alive(old.pid), 10_000);
+  await new Promise((r) => setTimeout(r, downMs));
+  const log = fs.openSync(path.join(paths.dir, 'kwok', 'clusters', cluster, 'logs', 'kube-apiserver.log'), 'a');
+  const child = spawn(old.argv[0], old.argv.slice(1), { cwd: old.cwd, detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  child.unref();
+  if (child.pid === undefined) throw new Error(`could not restart the kube-apiserver of ${cluster}`);
+  ownPids.push(child.pid);
+  const pidFile = path.join(paths.dir, 'kwok', 'clusters', cluster, 'pids', 'kube-apiserver.pid');
+  if (fs.existsSync(pidFile)) fs.writeFileSync(pidFile, String(child.pid));
+  await waitFor(
+    `kube-apiserver of ${cluster} to answer again`,
+    async () => (await kubectl(kubeconfigs[cluster], 'get', '--raw', '/readyz').catch(() => '')) === 'ok',
+    60_000,
+    500,
+  );
+  // kube-controller-manager and kube-scheduler exit when an outage outlasts their leader-election
+  // lease (10 s); on a real node the kubelet restarts them, here kwokctl starts what is not running.
+  await runOk(`starting what stopped in cluster ${cluster}`, 'kwokctl', ['--name', cluster, 'start', 'cluster', '--wait', '120s'], {
+    env: { ...process.env, KWOK_WORKDIR: path.join(paths.dir, 'kwok') },
+  });
+}
+
+/** A kubeconfig's credentials: tokens, passwords, inline keys and certificates, and the lines of the files it references. */
+function credentialsOf(file: string): string[] {
+  const doc = parse(fs.readFileSync(file, 'utf8')) as { users?: { user?: Record<string, string> }[] };
+  const out: string[] = [];
+  const pemLines = (pem: string): string[] => pem.split('\n').filter((l) => !l.startsWith('-----') && l.trim().length >= 16);
+  for (const { user = {} } of doc.users ?? []) {
+    for (const key of ['token', 'password']) if (user[key]) out.push(user[key]);
+    for (const key of ['client-key-data', 'client-certificate-data']) {
+      if (user[key]) out.push(user[key], ...pemLines(Buffer.from(user[key], 'base64').toString('utf8')));
+    }
+    for (const key of ['client-key', 'client-certificate']) {
+      if (user[key]) out.push(...pemLines(fs.readFileSync(path.resolve(path.dirname(file), user[key]), 'utf8')));
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  // lib/ (what bin/fleetwright.js runs) is rebuilt from the sources by jest's globalSetup.
+  state = e2eStateDir('faults');
+  process.env.FLEETWRIGHT_STATE = state;
+  paths = { dir: path.join(state, 'dev') };
+  const clusters = await devUp(defineFaultsFleet(), paths, { mode: LocalFleetMode.FULL, nodes: 1 }, () => undefined);
+  kubeconfigs = Object.fromEntries(clusters.map((c) => [c.name, c.kubeconfig]));
+});
+
+/** Stops runs a failed test left going, with their engines and providers. */
+function stopLeftoverRuns(): void {
+  for (const p of startedCli) {
+    if (p.exited()) continue;
+    const tree = descendants(p.pid);
+    signalGroup(p.pid, 'SIGKILL');
+    for (const pid of tree) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+beforeEach(stopLeftoverRuns);
+
+afterAll(async () => {
+  stopLeftoverRuns();
+  if (paths) await devDown(paths, () => undefined);
+  for (const pid of ownPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (state) fs.rmSync(state, { recursive: true, force: true });
+  fs.rmSync(path.join(ROOT, 'stacks', `Pulumi.${STACK}.yaml`), { force: true });
+  process.env.FLEETWRIGHT_STATE = savedState;
+});
+
+test('a run killed with SIGKILL mid-rollout: the rerun clears the stale lock and the interrupted operations, converges, and a third run changes nothing', async () => {
+  const run = startUp('v1');
+  // The canary's Deployment exists: its create is waiting for the rollout (minReadySeconds), the
+  // provider is mid-operation. Kill the run as a crash, an OOM kill or a cancelled CI job would.
+  await waitFor(
+    'the first Deployment to be created',
+    async () => (await kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'deployment', 'web', '--ignore-not-found', '-o', 'name')) !== '',
+    180_000,
+  );
+  expect(run.exited()).toBe(false);
+  const killed = await killRun(run);
+  expect(killed.signal).toBe('SIGKILL');
+
+  // What Pulumi left behind: the stack's lock, held by a process that is gone, and pending operations.
+  expect(stackLocks(ref()).map((l) => l.holder)).toEqual([LockHolder.GONE]);
+  const pending = pendingOperations(await exported());
+  expect(pending).toContainEqual({ type: 'creating', urn: expect.stringMatching(/::faults-canary\/app\/Deployment\.apps\/app\/web$/) });
+
+  const rerun = await finished(startUp('v1'));
+  expectExit(rerun, 0);
+  expect(rerun.stdout).toMatch(/stack local-faults: removed the lock of an earlier run that is no longer running \(pulumi pid \d+/);
+  expect(rerun.stdout).toMatch(
+    new RegExp(
+      `stack local-faults: found ${pending.length} operations? interrupted by an earlier run: .*creating Deployment\\.apps app/web on faults-canary`,
+    ),
+  );
+  expect(rerun.stdout).toMatch(/server-side apply adopts any object the interrupted run had already created/);
+  expect(rerun.stdout).toMatch(/stack local-faults: state repaired; deploying/);
+  // Every desired object on both clusters; the state holds exactly the objects on the clusters.
+  await expectConverged('v1');
+
+  const third = await finished(startUp('v1'));
+  expectExit(third, 0);
+  expect(third.stdout).toMatch(/region faults \(stack local-faults\): no changes \(\d+ unchanged\)/);
+  expect(third.stdout).not.toMatch(/interrupted|removed the lock/);
+});
+
+test('two concurrent runs on one stack: the second stops at once naming the first, which finishes', async () => {
+  const first = startUp('v2');
+  await waitFor('the first run to hold the stack lock', () => stackLocks(ref()).some((l) => l.holder === LockHolder.RUNNING), 120_000, 100);
+  const second = await finished(startUp('v2'));
+  expectExit(second, 1);
+  expect(second.ms).toBeLessThan(30_000);
+  expect(second.stderr).toMatch(
+    new RegExp(
+      `stack local-faults \\(region faults\\) is locked by a deployment that is still running: \`fleetwright --fleet \\S+faults-fleet\\.ts up --local --region faults\` \\(pid ${first.pid}; its pulumi process: pid \\d+`,
+    ),
+  );
+  expect(second.stderr).toMatch(
+    /Nothing was changed\. Wait for that run to finish, then rerun `npx fleetwright --fleet \S+ up --region faults --local`/,
+  );
+  expect(first.exited()).toBe(false);
+
+  const done = await finished(first);
+  expectExit(done, 0);
+  await expectConverged('v2');
+});
+
+test('a stale lock of a run that crashed on another machine: the run names it and the exact command that removes it, which works', async () => {
+  // A run that crashed (engine and all) while it held the lock (a no-change run: it holds little else).
+  const run = startUp('v2');
+  await waitFor('the run to hold the stack lock', () => stackLocks(ref()).length > 0, 120_000, 50);
+  await killRun(run, true);
+  const [lock] = stackLocks(ref());
+  expect(lock).toBeDefined();
+  // The same state shared with a CI runner (an NFS or bucket backend): the lock names that host.
+  fs.writeFileSync(lock.file, JSON.stringify({ ...JSON.parse(fs.readFileSync(lock.file, 'utf8')), hostname: 'ci-runner-7' }));
+
+  const blocked = await finished(startUp('v2'));
+  expectExit(blocked, 1);
+  expect(blocked.ms).toBeLessThan(30_000);
+  expect(blocked.stderr).toMatch(
+    /stack local-faults \(region faults\) is locked by a run on host ci-runner-7 \(pulumi pid \d+, user \S+, since /,
+  );
+  expect(blocked.stderr).toMatch(/fleetwright cannot check from this machine whether it is still running/);
+  const command = /^ {2}(PULUMI_BACKEND_URL=\S+ pulumi cancel --yes --stack organization\/fleetwright\/local-faults)$/m.exec(
+    blocked.stderr,
+  )?.[1];
+  expect(command).toBeDefined();
+  expect(stackLocks(ref())).toHaveLength(1);
+
+  // The user's shell: the toolchain on PATH, none of fleetwright's own Pulumi settings.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^PULUMI_(BACKEND_URL|CONFIG_PASSPHRASE)/.test(k)));
+  const cancel = spawnSync('bash', ['-c', command as string], { cwd: ROOT, env, encoding: 'utf8' });
+  printed.push(cancel.stdout, cancel.stderr);
+  expect({ status: cancel.status, stderr: cancel.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+  expect(stackLocks(ref())).toEqual([]);
+
+  const after = await finished(startUp('v2'));
+  expectExit(after, 0);
+  await expectConverged('v2');
+});
+
+test("a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a rerun converges", async () => {
+  const run = startUp('v3');
+  // The canary's new pod template is applied: the provider is waiting for its rollout.
+  await waitFor('the canary update to be applied', async () => (await variants(CANARY))[1] === 'v3', 180_000);
+  expect(run.exited()).toBe(false);
+  await restartApiserver(CANARY, 3_000);
+  const r = await finished(run);
+  if (r.code !== 0) {
+    expectExit(r, 1);
+    expect(r.stderr).toMatch(/rollout of region 'faults' failed in partition 'canary' on cluster\(s\) faults-canary/);
+    expect(r.stderr).toMatch(/what to do about faults-canary: .*rerun `npx fleetwright --fleet \S+ up --region faults --local`/);
+    expect(r.stderr).toMatch(/later partitions were not touched: prod \(faults-prod\)/);
+    expectExit(await finished(startUp('v3')), 0);
+  }
+  await expectConverged('v3');
+});
+
+test('a wrong kubeconfig for one cluster: the run names the cluster and the fix, the later partition is untouched, no credential is printed; fixed, a rerun converges', async () => {
+  const file = kubeconfigs[CANARY];
+  const good = fs.readFileSync(file, 'utf8');
+  const server = /server: (\S+)/.exec(good)?.[1];
+  expect(server).toBeDefined();
+  // The same API server, with credentials it does not accept (an expired or revoked token).
+  const token = `fw-expired-${randomBytes(24).toString('hex')}`;
+  extraSecrets.push(token);
+  fs.writeFileSync(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: ${CANARY}`,
+      `clusters: [{name: ${CANARY}, cluster: {server: '${server}', insecure-skip-tls-verify: true}}]`,
+      `contexts: [{name: ${CANARY}, context: {cluster: ${CANARY}, user: expired}}]`,
+      `users: [{name: expired, user: {token: ${token}}}]`,
+      '',
+    ].join('\n'),
+  );
+  let r: CliResult;
+  try {
+    r = await finished(startUp('v4'));
+  } finally {
+    fs.writeFileSync(file, good);
+  }
+  expectExit(r, 1);
+  expect(r.stderr).toMatch(/rollout of region 'faults' failed in partition 'canary' on cluster\(s\) faults-canary:/);
+  expect(r.stderr).toMatch(
+    /what to do about faults-canary: the API server of faults-canary rejected the credentials in its kubeconfig \(expired or wrong\)\. Give faults-canary a valid kubeconfig: replace \S*faults-canary\.kubeconfig .*; then rerun `npx fleetwright --fleet \S+ up --region faults --local`/,
+  );
+  expect(r.stderr).toMatch(/later partitions were not touched: prod \(faults-prod\)/);
+  // The provider's advice for unreachable clusters would forget objects that still exist: it is countered.
+  if (r.stderr.includes('PULUMI_K8S_DELETE_UNREACHABLE')) {
+    expect(r.stderr).toMatch(
+      /do not set PULUMI_K8S_DELETE_UNREACHABLE: faults-canary answered \(it rejected the credentials\), so it exists/,
+    );
+  }
+  expect(`${r.stdout}${r.stderr}`).not.toContain(token);
+  // The prod partition was not touched: it still runs the previous variant.
+  expect(await variants(PROD)).toEqual(['v3', 'v3']);
+
+  const rerun = await finished(startUp('v4'));
+  expectExit(rerun, 0);
+  await expectConverged('v4');
+});
+
+test('no run printed a credential: kubeconfig tokens, keys or certificates, or the state passphrase', () => {
+  const secrets = [
+    ...Object.values(kubeconfigs).flatMap((f) => credentialsOf(f)),
+    ...extraSecrets,
+    fs.readFileSync(path.join(state, 'passphrase'), 'utf8').trim(),
+  ];
+  expect(secrets.length).toBeGreaterThanOrEqual(Object.keys(kubeconfigs).length * 2 + 2);
+  const all = printed.join('\n');
+  expect(all.length).toBeGreaterThan(1000);
+  const leaked = secrets.filter((s) => all.includes(s));
+  expect(leaked).toEqual([]);
+  expect(all).not.toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+});
