@@ -75,11 +75,12 @@ export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployComma
   const { openStack, EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } =
     await import('../deploy/automation');
   const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder } = await import('../deploy/recovery');
-  const { maskCredentials, registerKubeconfigFiles } = await import('../deploy/redact');
+  const { registerKubeconfigFiles } = await import('../deploy/redact');
   const root = projectRoot();
   // Known before anything runs: a recovery refresh talks to the clusters before the program reads them.
   if (opts.local) registerKubeconfigFiles(localKubeconfigDir(root));
-  const safe: CliIo = { out: (t) => io.out(redactText(maskCredentials(t))), err: (t) => io.err(redactText(maskCredentials(t))) };
+  // redactText hides registered secrets and credential-shaped text (constructs/redaction.ts).
+  const safe: CliIo = { out: (t) => io.out(redactText(t)), err: (t) => io.err(redactText(t)) };
   const outputs: FleetStackOutputs[] = [];
   for (const region of opts.regions) {
     safe.out(`\n=== ${kind} region ${region}${opts.local ? ' (local fleet)' : ''} ===\n`);

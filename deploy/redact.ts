@@ -5,21 +5,10 @@ import { registerKubeconfig, registerSecret } from '../constructs';
 
 /**
  * Credentials in deploy output. The CLI already hides every secret string this process has seen
- * (`constructs/redaction.ts`); deploy commands add two things: the local fleet's kubeconfigs are
- * registered before anything runs (a recovery refresh runs before the program reads them), and
- * credential-shaped text nobody registered is masked by its shape.
+ * (`constructs/redaction.ts`); deploy commands add one thing: the local fleet's kubeconfigs are
+ * registered before anything runs (a recovery refresh runs before the program reads them).
+ * Credential-shaped text nobody registered is masked by `redactText` itself.
  */
-
-/** Masks PEM blocks, `token:`/`password:`/`*-data:` values and `Bearer`/`Basic` credentials in text. */
-export function maskCredentials(text: string): string {
-  return text
-    .replace(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g, '<redacted $1>')
-    .replace(
-      /\b(token|password|client-key-data|client-certificate-data|id-token|refresh-token|access-token|client-secret)(["']?\s*[:=]\s*["']?)(?!<redacted>|\[secret\])[^\s"',}]+/gi,
-      '$1$2<redacted>',
-    )
-    .replace(/\b(Bearer|Basic)\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{8,}/g, '$1 <redacted>');
-}
 
 /**
  * Registers the credentials of every `*.kubeconfig` file in a folder as secrets, including the
