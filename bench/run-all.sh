@@ -14,18 +14,18 @@ which=${*:-synth diff helm values devfleet deploy-light deploy-full}
 for b in $which; do
   echo "==> $b"
   case $b in
-    synth) node lib/bench/synth/run.js --runs 5 > bench/results/synth.md ;;
-    diff) node lib/bench/diff/run.js --runs 5 > bench/results/diff.md ;;
-    helm) node lib/bench/helm/run.js --runs 5 > bench/results/helm.md ;;
-    values) node lib/bench/values/run.js --runs 5 > bench/results/values.md ;;
-    devfleet) node lib/bench/devfleet/run.js --runs 3 > bench/results/devfleet.md ;;
+    synth) node build/bench/synth/run.js --runs 5 > bench/results/synth.md ;;
+    diff) node build/bench/diff/run.js --runs 5 > bench/results/diff.md ;;
+    helm) node build/bench/helm/run.js --runs 5 > bench/results/helm.md ;;
+    values) node build/bench/values/run.js --runs 5 > bench/results/values.md ;;
+    devfleet) node build/bench/devfleet/run.js --runs 3 > bench/results/devfleet.md ;;
     deploy-light)
-      BENCH_CLUSTERS=20 node bin/fleetwright.js --fleet lib/bench/deploy/fleet.js dev up --light
-      BENCH_CLUSTERS=20 node lib/bench/deploy/run.js --mode light --runs 3 > bench/results/deploy-light.md
+      BENCH_CLUSTERS=20 node bin/fleetwright.js --fleet build/bench/deploy/fleet.js dev up --light
+      BENCH_CLUSTERS=20 node build/bench/deploy/run.js --mode light --runs 3 > bench/results/deploy-light.md
       node bin/fleetwright.js dev down ;;
     deploy-full)
       node bin/fleetwright.js dev up --nodes 1
-      node lib/bench/deploy/run.js --mode full --runs 3 > bench/results/deploy-full.md
+      node build/bench/deploy/run.js --mode full --runs 3 > bench/results/deploy-full.md
       node bin/fleetwright.js dev down ;;
     *) echo "unknown benchmark $b" >&2; exit 1 ;;
   esac

@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { Bundle, BundleContext, Cluster, ClusterGroup, Fleet, Kubeconfig, Source, valueAt } from '../constructs';
+import { Bundle } from '../src/model/bundle';
+import { ClusterGroup } from '../src/model/cluster-group';
+import { Cluster } from '../src/model/cluster';
+import { Fleet } from '../src/model/fleet';
+import { Kubeconfig } from '../src/model/kubeconfig';
+import { BundleContext } from '../src/model/source';
+import { valueAt } from '../src/model/values';
+import { Source } from '../src/sources/sources';
 import { defineRegionOverlays } from '../regions';
 
 /** The project root (the folder holding package.json), for the sample fleet's YAML files. */

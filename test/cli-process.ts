@@ -60,7 +60,7 @@ export function writeFile(dir: string, rel: string, content: string): void {
 }
 
 /** The import line a test fleet module uses to reach the built fleetwright. */
-export const IMPORT_FLEETWRIGHT = `from '${path.join(ROOT, 'lib', 'constructs').replace(/\\/g, '/')}'`;
+export const IMPORT_FLEETWRIGHT = `from '${path.join(ROOT, 'lib').replace(/\\/g, '/')}'`;
 
 /** Every file below `dir` as `relative path → content`. */
 export function readTree(dir: string): Record<string, string> {

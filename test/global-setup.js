@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const SOURCES = ['cli', 'constructs', 'diff', 'deploy', 'dev', 'fleet', 'regions', 'examples', 'bench'];
+const SOURCES = ['src'];
 
 function newest(dir) {
   let t = 0;

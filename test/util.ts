@@ -2,7 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { Bundle, BundleProps, Cluster, Fleet, FleetValidationError, Source } from '../constructs';
+import { Bundle, BundleProps } from '../src/model/bundle';
+import { Cluster } from '../src/model/cluster';
+import { FleetValidationError } from '../src/model/errors';
+import { Fleet } from '../src/model/fleet';
+import { Source } from '../src/sources/sources';
 
 /** A fresh temporary folder, removed by `cleanup()`. */
 export function tmpDir(prefix = 'fleetwright-test-'): { dir: string; cleanup: () => void } {

@@ -9,20 +9,22 @@
  *   readiness waits); every run deploys a fresh copy (new fleet name and namespaces).
  *
  * Requires the local fleet to be up in the matching mode (`npx fleetwright dev up [--light]`, with
- * `--fleet lib/bench/deploy/fleet.js` and BENCH_CLUSTERS=20 for light).
+ * `--fleet build/bench/deploy/fleet.js` and BENCH_CLUSTERS=20 for light).
  *
- * usage: node lib/bench/deploy/run.js --mode full|light [--runs 3]
+ * usage: node build/bench/deploy/run.js --mode full|light [--runs 3]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Fleet, synthesizeFleet, writeSynthesis } from '../../constructs';
-import { openStack } from '../../deploy/automation';
-import { readState } from '../../dev/local-fleet';
+import { Fleet } from '../../src/model/fleet';
+import { writeSynthesis } from '../../src/synth/output';
+import { synthesizeFleet } from '../../src/synth/synth';
+import { openStack } from '../../src/deploy/automation';
+import { readState } from '../../src/dev/local-fleet';
 import { defineFleet } from '../../fleet';
-import { projectRoot } from '../../cli/deploy';
-import { localFleetPaths } from '../../cli/dev';
+import { projectRoot } from '../../src/cli/deploy';
+import { localFleetPaths } from '../../src/cli/dev';
 import { benchFleet } from './fleet';
 import { arg, median } from '../util';
 

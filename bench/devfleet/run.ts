@@ -4,13 +4,13 @@
  * runs each (`dev down` between runs, not timed). The ratio compares the per-cluster cost of light
  * mode with full mode, measured in the same command.
  *
- * usage: node lib/bench/devfleet/run.js [--runs 3] [--light-clusters 50]
+ * usage: node build/bench/devfleet/run.js [--runs 3] [--light-clusters 50]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Fleet } from '../../constructs';
-import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
+import { Fleet } from '../../src/model/fleet';
+import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
 import { defineFleet } from '../../fleet';
 import { generateFleet } from '../synth/generate';
 import { arg, median } from '../util';

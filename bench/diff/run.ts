@@ -4,13 +4,14 @@
  * synthesized once (not timed); then `fleetwright diff --base A --head B --format json` runs in a
  * fresh process several times, against GNU `diff -r A B` of the same folders as the baseline.
  *
- * usage: node lib/bench/diff/run.js [--runs 5] [--clusters 1000]
+ * usage: node build/bench/diff/run.js [--runs 5] [--clusters 1000]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { synthesizeFleet, writeSynthesis } from '../../constructs';
+import { writeSynthesis } from '../../src/synth/output';
+import { synthesizeFleet } from '../../src/synth/synth';
 import { generateFleet } from '../synth/generate';
 import { arg, median } from '../util';
 

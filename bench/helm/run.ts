@@ -4,15 +4,20 @@
  * running `helm template` once per cluster with that cluster's values (what a per-cluster renderer
  * does). Each run starts from an empty render cache; both sides run in this process, in turn.
  *
- * usage: node lib/bench/helm/run.js [--runs 5] [--clusters 200]
+ * usage: node build/bench/helm/run.js [--runs 5] [--clusters 200]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { Bundle, clearRenderCache, Cluster, Fleet, renderStats, Source, synthesizeFleet } from '../../constructs';
-import { projectRoot } from '../../deploy/paths';
+import { Bundle } from '../../src/model/bundle';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { clearRenderCache, renderStats } from '../../src/sources/helm';
+import { Source } from '../../src/sources/sources';
+import { synthesizeFleet } from '../../src/synth/synth';
+import { projectRoot } from '../../src/project/paths';
 import { arg, median } from '../util';
 
 const CHART = path.join(projectRoot(), 'fleet', 'bundles', 'status-page', 'chart');

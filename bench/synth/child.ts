@@ -1,5 +1,5 @@
 /** Runs the fleetwright CLI and reports its peak memory on stderr, for the benchmark. */
-import { main } from '../../cli/main';
+import { main } from '../../src/cli/main';
 
 main(process.argv)
   .then((code) => {

@@ -1,7 +1,15 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Bundle, BundleContext, Cluster, ClusterGroup, Fleet, KubeObject, RegionOverlay, Source, valueAt } from '../../constructs';
+import { Bundle } from '../../src/model/bundle';
+import { ClusterGroup } from '../../src/model/cluster-group';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { KubeObject } from '../../src/model/objects';
+import { RegionOverlay } from '../../src/model/region-overlay';
+import { BundleContext } from '../../src/model/source';
+import { valueAt } from '../../src/model/values';
+import { Source } from '../../src/sources/sources';
 
 /** Options of {@link generateFleet}. */
 export interface GeneratedFleetOptions {

@@ -3,7 +3,7 @@
  * bundles, each run in a fresh process, several times. Reports the median wall time and peak
  * memory per size and the growth ratio against the 10-cluster baseline of the same run.
  *
- * usage: node lib/bench/synth/run.js [--runs 5] [--sizes 10,100,1000] [--markdown]
+ * usage: node build/bench/synth/run.js [--runs 5] [--sizes 10,100,1000] [--markdown]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

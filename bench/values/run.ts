@@ -4,9 +4,9 @@
  * against a baseline measured in the same run: a plain recursive merge of the same layers that keeps
  * no provenance and checks nothing (the least any merge must do).
  *
- * Command: `npm run build && node lib/bench/values/run.js --runs 5 [--sizes 10000,50000,200000]`.
+ * Command: `npm run build && node build/bench/values/run.js --runs 5 [--sizes 10000,50000,200000]`.
  */
-import { mergeValues, ValueLayer, Values } from '../../constructs';
+import { mergeValues, ValueLayer, Values } from '../../src/model/values';
 import { arg, median } from '../util';
 
 function layers(n: number): { bundle: Values; cluster: Values } {

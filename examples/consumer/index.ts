@@ -5,7 +5,7 @@
  * out. Config: `fleet-consumer:fleetStack` (default `organization/fleetwright/us-west`).
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { FleetStackOutputs } from '../../deploy/outputs';
+import type { FleetStackOutputs } from '../../src/deploy/outputs';
 
 /** What the consumer exports. */
 export interface ConsumerOutputs {

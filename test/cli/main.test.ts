@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../cli/main';
+import { main } from '../../src/cli/main';
 import { tmpDir } from '../util';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'fleets', name);
@@ -175,7 +175,7 @@ describe('fleet modules are checked before anything runs', () => {
   beforeEach(() => ({ dir, cleanup } = tmpDir()));
   afterEach(() => cleanup());
 
-  const constructs = JSON.stringify(path.join(__dirname, '..', '..', 'constructs'));
+  const constructs = JSON.stringify(path.join(__dirname, '..', '..', 'src'));
   const write = (name: string, body: string): string => {
     const file = path.join(dir, name);
     fs.writeFileSync(

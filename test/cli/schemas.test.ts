@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../cli/main';
+import { main } from '../../src/cli/main';
 import { tmpDir } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -44,7 +44,7 @@ describe('fleetwright synth (real process) with objects and values that break th
   afterEach(() => cleanup());
 
   test('exits 1, prints every error and writes nothing', () => {
-    const built = path.join(ROOT, 'lib', 'constructs', 'object-schemas.js');
+    const built = path.join(ROOT, 'lib', 'synth', 'object-schemas.js');
     if (!fs.existsSync(built)) throw new Error(`${built} is missing: build first with npx tsc -p tsconfig.build.json`);
     fs.writeFileSync(
       path.join(dir, 'app.yaml'),
@@ -65,7 +65,7 @@ describe('fleetwright synth (real process) with objects and values that break th
     fs.writeFileSync(
       module,
       `const path = require('node:path');
-const { Bundle, Cluster, Fleet, Source } = require(${JSON.stringify(path.join(ROOT, 'lib', 'constructs'))});
+const { Bundle, Cluster, Fleet, Source } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 exports.default = () => {
   const fleet = new Fleet({ name: 'checked' });
   new Cluster(fleet, 'edge-1', { region: 'us-west', labels: { env: 'prod' } });

@@ -8,7 +8,7 @@ import { fleetProject, IMPORT_FLEETWRIGHT, runCli, ROOT } from '../cli-process';
 
 jest.setTimeout(180_000);
 
-const LIB = JSON.stringify(path.join(ROOT, 'lib', 'constructs'));
+const LIB = JSON.stringify(path.join(ROOT, 'lib'));
 
 /** A JavaScript fleet module: no types at all, so only the runtime schemas stand between it and synthesis. */
 const jsFleet = (body: string) => `const { Bundle, Cluster, Fleet, Source } = require(${LIB});

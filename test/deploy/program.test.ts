@@ -1,12 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { objectResourceName, typeToken } from '../../deploy/components';
-import { resolveKubeconfigs } from '../../deploy/kubeconfig';
-import { FleetStackOutputs } from '../../deploy/outputs';
-import { fleetProgram } from '../../deploy/program';
+import { objectResourceName, typeToken } from '../../src/deploy/components';
+import { resolveKubeconfigs } from '../../src/deploy/kubeconfig';
+import { FleetStackOutputs } from '../../src/deploy/outputs';
+import { fleetProgram } from '../../src/deploy/program';
 import { Construct } from 'constructs';
-import { Cluster, Fleet, Kubeconfig, synthesizeFleet } from '../../constructs';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { Kubeconfig } from '../../src/model/kubeconfig';
+import { synthesizeFleet } from '../../src/synth/synth';
 import { defineFleet } from '../../fleet';
 import { configBundle, smallFleet, tmpDir } from '../util';
 

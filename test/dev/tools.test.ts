@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readKubeconfig } from '../../dev/kube';
-import { alive, findTool, run, runOk, ToolError } from '../../dev/tools';
+import { readKubeconfig } from '../../src/dev/kube';
+import { alive, findTool, run, runOk, ToolError } from '../../src/dev/tools';
 import { tmpDir } from '../util';
 
 describe('tools', () => {

@@ -1,4 +1,4 @@
-import { diffDesired, hasChanges, pointerToPath, replacementReasons } from '../../diff/compare';
+import { diffDesired, hasChanges, pointerToPath, replacementReasons } from '../../src/diff/compare';
 import { diffFleet } from './fixtures';
 
 const labels = { base: 'main', head: 'pr' };

@@ -1,7 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Bundle, Cluster, Fleet, KubeObject, Source, synthesizeFleet, valueAt } from '../../constructs';
-import { desiredFromSynthesis, DesiredState } from '../../diff/model';
+import { Bundle } from '../../src/model/bundle';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { KubeObject } from '../../src/model/objects';
+import { valueAt } from '../../src/model/values';
+import { Source } from '../../src/sources/sources';
+import { synthesizeFleet } from '../../src/synth/synth';
+import { desiredFromSynthesis, DesiredState } from '../../src/diff/model';
 
 /** Options of the diff test fleet. */
 export interface DiffFleetOptions {

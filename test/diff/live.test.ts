@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineEvent, StepEventMetadata } from '@pulumi/pulumi/automation';
-import { hasChanges } from '../../diff/compare';
-import { LivePreviewCollector, parseConflict, parsePropertyPath, valueAtPath } from '../../diff/live';
-import { renderDiff } from '../../diff/render';
+import { hasChanges } from '../../src/diff/compare';
+import { LivePreviewCollector, parseConflict, parsePropertyPath, valueAtPath } from '../../src/diff/live';
+import { renderDiff } from '../../src/diff/render';
 
 /**
  * Engine events of a real `preview --refresh` of the local fleet's onprem stack (outputs trimmed):

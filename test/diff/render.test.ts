@@ -1,5 +1,5 @@
-import { diffDesired } from '../../diff/compare';
-import { renderDiff, renderMarkdown } from '../../diff/render';
+import { diffDesired } from '../../src/diff/compare';
+import { renderDiff, renderMarkdown } from '../../src/diff/render';
 import { diffFleet } from './fixtures';
 
 const labels = { base: 'main', head: 'pr' };

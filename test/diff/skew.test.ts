@@ -1,5 +1,5 @@
-import { FleetError } from '../../constructs';
-import { compareClusters, renderSkew, resolveClusters } from '../../diff/skew';
+import { FleetError } from '../../src/model/errors';
+import { compareClusters, renderSkew, resolveClusters } from '../../src/diff/skew';
 import { defineFleet } from '../../fleet';
 
 describe('compare', () => {

@@ -5,7 +5,11 @@
  * the provider waits for it. `FAULTS_VARIANT` (default `v1`) changes the ConfigMap and the pod
  * template on every cluster, so each variant is a real update.
  */
-import { Bundle, Cluster, Fleet, KubeObject, Source } from '../../constructs';
+import { Bundle } from '../../src/model/bundle';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { KubeObject } from '../../src/model/objects';
+import { Source } from '../../src/sources/sources';
 
 /** The fleet's clusters and their rollout partitions. */
 export const FAULT_CLUSTERS = { canary: 'faults-canary', prod: 'faults-prod' } as const;

@@ -18,12 +18,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalWorkspace } from '@pulumi/pulumi/automation';
 import { parse } from 'yaml';
-import { synthesizeFleet } from '../../constructs';
-import { pulumiEnv } from '../../deploy/automation';
-import { resourceName } from '../../deploy/events';
-import { LockHolder, pendingOperations, StackRef, stackLocks } from '../../deploy/recovery';
-import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
-import { alive, runOk } from '../../dev/tools';
+import { synthesizeFleet } from '../../src/synth/synth';
+import { pulumiEnv } from '../../src/deploy/automation';
+import { resourceName } from '../../src/deploy/events';
+import { LockHolder, pendingOperations, StackRef, stackLocks } from '../../src/deploy/recovery';
+import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
+import { alive, runOk } from '../../src/dev/tools';
 import { defineFaultsFleet, FAULT_CLUSTERS } from './faults-fleet';
 import {
   CliProcess,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../dev/tools';
+import { run } from '../../src/dev/tools';
 
 /** Runs kubectl against a kubeconfig and returns stdout; fails with stderr. */
 export async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {

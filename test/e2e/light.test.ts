@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pulumiEnv, writeLocalStackConfig } from '../../deploy/automation';
-import { devDown, devStatus, devUp, LocalFleetMode, LocalFleetPaths, readState } from '../../dev/local-fleet';
-import { alive } from '../../dev/tools';
+import { pulumiEnv, writeLocalStackConfig } from '../../src/deploy/automation';
+import { devDown, devStatus, devUp, LocalFleetMode, LocalFleetPaths, readState } from '../../src/dev/local-fleet';
+import { alive } from '../../src/dev/tools';
 import { defineFleet } from '../../fleet';
 import { e2eStateDir, fleetObjects } from './helpers';
 

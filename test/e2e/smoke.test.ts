@@ -8,8 +8,9 @@ import * as path from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
 import { Construct } from 'constructs';
-import { Cluster, Fleet } from '../../constructs';
-import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../dev/local-fleet';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
 import { e2eStateDir, kubectl } from './helpers';
 
 jest.setTimeout(15 * 60_000);

@@ -1,4 +1,6 @@
-import { clearRenderCache, renderStats, synthesizeFleet, synthFiles } from '../../constructs';
+import { clearRenderCache, renderStats } from '../../src/sources/helm';
+import { synthFiles } from '../../src/synth/output';
+import { synthesizeFleet } from '../../src/synth/synth';
 import { defineFleet, SAMPLE_CLUSTERS } from '../../fleet';
 
 const clustersWith = (bundle: string) =>

@@ -30,14 +30,14 @@ const MARKS = Object.values(MARK);
 const leaks = (text: string): string[] =>
   MARKS.filter((m) => text.includes(m) || text.includes(Buffer.from(m).toString('base64')) || text.includes(m.slice(0, 16)));
 
-const LIB = JSON.stringify(path.join(ROOT, 'lib', 'constructs'));
+const LIB = JSON.stringify(path.join(ROOT, 'lib'));
 
 /** A JavaScript fleet module: two clusters, a bundle holding a planted Secret, then `body`. */
 function fleetJs(body: string, opts: { exports?: string; fleetName?: string } = {}): string {
   return `'use strict';
 const { ApiObject } = require('cdk8s');
 const { Construct } = require('constructs');
-const { Bundle, Cluster, ClusterGroup, Fleet, Kubeconfig, RegionOverlay, Source, TargetCustomizationMode } = require(${LIB});
+const { Bundle, FleetDirectoryBundle, Cluster, ClusterGroup, Fleet, Kubeconfig, RegionOverlay, Source, TargetCustomizationMode } = require(${LIB});
 const cm = (name, extra = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: 'b' }, ...extra });
 const fleet = new Fleet({ name: ${JSON.stringify(opts.fleetName ?? 'bad')} });
 new Cluster(fleet, 'one', { region: 'east', labels: { env: 'prod' } });
@@ -66,7 +66,7 @@ const yamlBundle = (file: string): string =>
 
 /** A bundle read from a Fleet bundle folder of the project. */
 const folderBundle = (dir: string, options = ''): string =>
-  `Bundle.fromFleetDirectory(fleet, 'legacy', require('node:path').join(__dirname, ${JSON.stringify(dir)})${options ? `, ${options}` : ''});`;
+  `new FleetDirectoryBundle(fleet, 'legacy', { dir: require('node:path').join(__dirname, ${JSON.stringify(dir)})${options ? `, ${options}` : ''} });`;
 
 type Area = 'model' | 'yaml' | 'folder' | 'cli' | 'output';
 
@@ -1095,7 +1095,7 @@ const FOLDER_CASES: Case[] = [
   {
     area: 'folder',
     name: 'fleet module: a folder whose fleet.yaml has unknown keys',
-    fleet: folderBundle('bundles/legacy', `{ targets: [{ clusterSelector: {} }] }`),
+    fleet: folderBundle('bundles/legacy', `targets: [{ clusterSelector: {} }]`),
     files: { 'bundles/legacy/fleet.yaml': 'defaultNamespce: legacy\n', 'bundles/legacy/a.yaml': OK_CM },
     args: ['synth'],
     names: /file bundles\/legacy\/fleet\.yaml.*line 1.*defaultNamespce/,
@@ -1104,7 +1104,7 @@ const FOLDER_CASES: Case[] = [
   {
     area: 'folder',
     name: 'fleet module: a folder with dependsOn an unknown bundle',
-    fleet: folderBundle('bundles/legacy', `{ targets: [{ clusterSelector: {} }] }`),
+    fleet: folderBundle('bundles/legacy', `targets: [{ clusterSelector: {} }]`),
     files: { 'bundles/legacy/fleet.yaml': 'dependsOn:\n  - name: cert-manager\n', 'bundles/legacy/a.yaml': OK_CM },
     args: ['synth'],
     names: /bundle 'legacy'.*'cert-manager'/,

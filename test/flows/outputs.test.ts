@@ -106,7 +106,7 @@ describe('import --out', () => {
     expect(fs.readFileSync(path.join(project.dir, 'bundle.ts'), 'utf8')).toBe('// mine\n');
     const forced = cli('import', bundle, '--out', 'bundle.ts', '--force');
     expect(forced.code).toBe(0);
-    expect(fs.readFileSync(path.join(project.dir, 'bundle.ts'), 'utf8')).toContain('Bundle.fromFleetDirectory');
+    expect(fs.readFileSync(path.join(project.dir, 'bundle.ts'), 'utf8')).toContain('new FleetDirectoryBundle(');
   });
 
   test('refuses a folder', () => {

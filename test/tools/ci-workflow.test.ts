@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { load } from 'js-yaml';
-import { buildProgram } from '../../cli/main';
+import { buildProgram } from '../../src/cli/main';
 
 const WORKFLOW = path.resolve(__dirname, '..', '..', 'examples', 'ci', '.github', 'workflows', 'fleetwright.yml');
 

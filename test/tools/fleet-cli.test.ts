@@ -2,8 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
-import { buildProgram } from '../../cli/main';
-import { Bundle, BundleTarget, Cluster, Fleet, synthesizeFleet } from '../../constructs';
+import { buildProgram } from '../../src/cli/main';
+import { Bundle } from '../../src/model/bundle';
+import { Cluster } from '../../src/model/cluster';
+import { Fleet } from '../../src/model/fleet';
+import { BundleTarget } from '../../src/model/targeting';
+import { FleetDirectoryBundle } from '../../src/sources/fleet-dir';
+import { synthesizeFleet } from '../../src/synth/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'fleet-bundles');
@@ -67,7 +72,7 @@ test('import writes a typed module that synthesizes exactly what the folder does
       '--out',
       out,
       '--import-from',
-      path.relative(dir, path.join(ROOT, 'constructs')),
+      path.relative(dir, path.join(ROOT, 'src')),
     );
     expect(r.code).toBe(0);
     const code = fs.readFileSync(out, 'utf8');
@@ -84,7 +89,7 @@ test('import writes a typed module that synthesizes exactly what the folder does
     const imported = build((f) => mod.defineHelmValuesBundle(f, all));
     expect(imported).toHaveLength(2);
     expect(imported).toEqual(
-      build((f) => Bundle.fromFleetDirectory(f, 'helm-values', path.join(FIXTURES, 'helm-values'), { targets: all })),
+      build((f) => new FleetDirectoryBundle(f, 'helm-values', { dir: path.join(FIXTURES, 'helm-values'), targets: all })),
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

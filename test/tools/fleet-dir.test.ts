@@ -6,7 +6,12 @@
 import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import { Bundle, clearRenderCache, Cluster, Fleet, FleetValidationError, renderStats, synthesizeFleet } from '../../constructs';
+import { Cluster } from '../../src/model/cluster';
+import { FleetValidationError } from '../../src/model/errors';
+import { Fleet } from '../../src/model/fleet';
+import { FleetDirectoryBundle } from '../../src/sources/fleet-dir';
+import { clearRenderCache, renderStats } from '../../src/sources/helm';
+import { synthesizeFleet } from '../../src/synth/synth';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'fleet-bundles');
 const ENVS = ['dev', 'test', 'prod'] as const;
@@ -18,7 +23,7 @@ function render(fixture: string, perEnv = 1): Record<string, string> {
   for (const env of ENVS) {
     for (let i = 1; i <= perEnv; i++) new Cluster(scope, `${env}-${i}`, { region: 'eu', labels: { env, region: 'eu-central' } });
   }
-  Bundle.fromFleetDirectory(fleet, fixture.replace(/\//g, '-'), path.join(FIXTURES, fixture), { targets: [{ clusterSelector: {} }] });
+  new FleetDirectoryBundle(fleet, fixture.replace(/\//g, '-'), { dir: path.join(FIXTURES, fixture), targets: [{ clusterSelector: {} }] });
   const synth = synthesizeFleet(fleet);
   return Object.fromEntries(
     synth.clusters.map((c) => [c.name, c.bundles.flatMap((b) => b.objects.map((o) => dump(o.manifest, { sortKeys: true }))).join('---\n')]),

@@ -1,0 +1,331 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+export { localKubeconfigDir, stackName, stateDir } from '../project/paths';
+import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
+import { Fleet } from '../model/fleet';
+import { KubeconfigKind } from '../model/kubeconfig';
+import { rolloutPlan } from '../model/placement';
+import { LocalFleetMode, readState } from '../dev/local-fleet';
+import { localKubeconfigDir, stackName, stateDir } from '../project/paths';
+import { ResourceError, resourceDiagnostic, resourceError } from './events';
+import { fleetStackExports } from './program';
+
+/**
+ * Environment for the Pulumi CLI: offline, a local file backend and a generated passphrase unless
+ * the user has set their own.
+ */
+export function pulumiEnv(root: string): Record<string, string> {
+  const state = stateDir(root);
+  const env: Record<string, string> = {
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    // Use the provider from the plugin cache at its exact version, even if one is on PATH.
+    PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
+  };
+  if (!process.env.PULUMI_BACKEND_URL && !process.env.PULUMI_ACCESS_TOKEN) {
+    fs.mkdirSync(path.join(state, 'pulumi'), { recursive: true });
+    env.PULUMI_BACKEND_URL = `file://${path.join(state, 'pulumi')}`;
+  }
+  if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE) {
+    const file = path.join(state, 'passphrase');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(state, { recursive: true });
+      fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+    }
+    env.PULUMI_CONFIG_PASSPHRASE_FILE = file;
+  }
+  return env;
+}
+
+/**
+ * Writes the config of a local-fleet stack (`stacks/Pulumi.local-<region>.yaml`, git-ignored),
+ * pointing at the local fleet's kubeconfigs. Keeps the encryption salt Pulumi wrote, as long as the
+ * file was written for the same passphrase (recorded as a short hash).
+ */
+export function writeLocalStackConfig(root: string, region: string, extra: Record<string, string> = {}): void {
+  const file = path.join(root, 'stacks', `Pulumi.${stackName(region, true)}.yaml`);
+  // The salt belongs to one passphrase: keep it only for the passphrase it was made with.
+  const env = pulumiEnv(root);
+  const passphrase =
+    process.env.PULUMI_CONFIG_PASSPHRASE ??
+    fs.readFileSync(process.env.PULUMI_CONFIG_PASSPHRASE_FILE ?? (env.PULUMI_CONFIG_PASSPHRASE_FILE as string), 'utf8');
+  const marker = `# passphrase: ${createHash('sha256').update(passphrase).digest('hex').slice(0, 16)}`;
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const salt = old.includes(marker) ? /^encryptionsalt: .*$/m.exec(old)?.[0] : undefined;
+  const config = { 'fleetwright:region': region, 'fleetwright:kubeconfigDir': path.relative(root, localKubeconfigDir(root)), ...extra };
+  const lines = [
+    '# Written by fleetwright for the local fleet; not committed.',
+    marker,
+    ...(salt ? [salt] : []),
+    'config:',
+    ...Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+    '',
+  ];
+  // Unchanged config is not rewritten, and a change lands at once (rename): a run in progress on the
+  // same stack may be reading the file.
+  const content = lines.join('\n');
+  if (content === old) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
+/** Options for opening a region stack. */
+export interface OpenStackOptions {
+  /** Project root (holds Pulumi.yaml). */
+  readonly root: string;
+  /** The region. */
+  readonly region: string;
+  /** Use the local fleet's stack. */
+  readonly local: boolean;
+  /**
+   * The fleet to deploy.
+   *
+   * @default - from the stack config, else the project's own
+   */
+  readonly fleet?: () => Fleet;
+}
+
+let monitorGuard = false;
+
+/**
+ * When the engine stops a run early (a failed preview or update), components of the inline program
+ * may still be registering outputs; those calls then reject with "Resource monitor is terminating"
+ * after the program's own handlers are gone. They are noise, not failures: ignore exactly those,
+ * and let every other unhandled rejection crash the process as usual.
+ */
+function ignoreTerminatingMonitor(): void {
+  if (monitorGuard) return;
+  monitorGuard = true;
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof Error && reason.message === 'Resource monitor is terminating') return;
+    throw reason;
+  });
+}
+
+/**
+ * Opens (creating if needed) a region's stack with the fleet program inline: the program runs in
+ * this process, so no Node.js language host plugin is needed.
+ */
+export async function openStack(opts: OpenStackOptions): Promise<Stack> {
+  ignoreTerminatingMonitor();
+  const name = stackName(opts.region, opts.local);
+  if (opts.local) {
+    // API servers without controllers never make workloads Ready: do not wait for them.
+    const light = readState({ dir: path.join(stateDir(opts.root), 'dev') })?.mode === LocalFleetMode.LIGHT;
+    writeLocalStackConfig(opts.root, opts.region, light ? { 'fleetwright:skipAwait': 'true' } : {});
+  }
+  return LocalWorkspace.createOrSelectStack(
+    {
+      stackName: name,
+      projectName: 'fleetwright',
+      program: async () => fleetStackExports({ fleet: opts.fleet?.(), root: opts.root }),
+    },
+    { workDir: opts.root, envVars: pulumiEnv(opts.root) },
+  );
+}
+
+/** A resource operation that failed, attributed to its cluster and bundle. */
+export type FailedStep = ResourceError;
+
+/** What changed, per operation, and what failed. */
+export interface RunReport {
+  /** Number of resources per operation. */
+  readonly changes: Partial<Record<OpType, number>>;
+  /** Failed resources. */
+  readonly failures: readonly FailedStep[];
+  /**
+   * Warnings about resources (they often carry the cause of a failure).
+   *
+   * @default []
+   */
+  readonly warnings?: readonly FailedStep[];
+}
+
+/** Collects engine events into a {@link RunReport}. */
+export class EventCollector {
+  private readonly changes: Partial<Record<OpType, number>> = {};
+  private readonly failures: FailedStep[] = [];
+  private readonly warnings: FailedStep[] = [];
+
+  /** Feed every engine event here. */
+  public readonly onEvent = (e: EngineEvent): void => {
+    if (e.resOutputsEvent && e.resOutputsEvent.metadata.type !== 'pulumi:pulumi:Stack') {
+      const op = e.resOutputsEvent.metadata.op;
+      this.changes[op] = (this.changes[op] ?? 0) + 1;
+    }
+    const error = resourceError(e);
+    if (error) this.failures.push(error);
+    const warning = resourceDiagnostic(e, 'warning');
+    if (warning) this.warnings.push(warning);
+  };
+
+  /** The report so far. */
+  public get report(): RunReport {
+    return { changes: { ...this.changes }, failures: [...this.failures], warnings: [...this.warnings] };
+  }
+}
+
+/** What a failure message needs to say how to fix it. */
+export interface FailureContext {
+  /** The stack. */
+  readonly stack: string;
+  /** The command that reruns the deployment (`npx fleetwright up --region R --local`). */
+  readonly rerun: string;
+  /** Whether the stack is the local fleet's (its kubeconfigs live in `.fleetwright/dev/kubeconfigs`). */
+  readonly local: boolean;
+  /**
+   * The local fleet's kubeconfig folder.
+   *
+   * @default - `localKubeconfigDir(projectRoot)`
+   */
+  readonly kubeconfigDir?: string;
+}
+
+/** Kinds of failure fleetwright can give a precise fix for. */
+export enum FailureKind {
+  /** The API server rejected the credentials: an expired or wrong kubeconfig. */
+  CREDENTIALS = 'credentials',
+  /** The API server could not be reached, or went away during the run. */
+  UNREACHABLE = 'unreachable',
+  /** An object was applied but did not become Ready in time. */
+  NOT_READY = 'not-ready',
+  /** Another field manager owns a field the fleet sets. */
+  CONFLICT = 'conflict',
+  /** Anything else. */
+  OTHER = 'other',
+}
+
+/** Classifies an engine or provider error message. */
+export function failureKind(message: string): FailureKind {
+  if (
+    /Unauthorized|provide credentials|\b401\b|forbidden|\b403\b|x509|certificate (has expired|is not yet valid|signed by unknown)|token (is )?(expired|invalid)|invalid bearer token|authentication required/i.test(
+      message,
+    )
+  ) {
+    return FailureKind.CREDENTIALS;
+  }
+  if (
+    /unreachable|connection refused|connection reset|no such host|no route to host|i\/o timeout|\bEOF\b|context deadline exceeded|dial tcp|TLS handshake timeout|server is currently unable|ServiceUnavailable|client connection lost|http2: .*closed|broken pipe|watch .*closed|the server was unable to return a response|etcdserver|apiserver not ready/i.test(
+      message,
+    )
+  ) {
+    return FailureKind.UNREACHABLE;
+  }
+  if (/conflict/i.test(message)) return FailureKind.CONFLICT;
+  if (/failed to (fully initialize|become live|become ready)|timed out waiting|Timeout occurred|not (yet )?ready/i.test(message)) {
+    return FailureKind.NOT_READY;
+  }
+  return FailureKind.OTHER;
+}
+
+/** Where a cluster's kubeconfig comes from and how to replace it, for messages (never its contents). */
+function kubeconfigFix(fleet: Fleet, cluster: string, ctx: FailureContext): string {
+  const c = fleet.clusters.find((x) => x.clusterName === cluster);
+  switch (c?.kubeconfig.kind) {
+    case KubeconfigKind.FILE:
+      return `replace the file ${c.kubeconfig.reference} (Kubeconfig.fromFile)`;
+    case KubeconfigKind.ENV:
+      return `set the environment variable ${c.kubeconfig.reference} to a valid kubeconfig (Kubeconfig.fromEnv)`;
+    default:
+      return ctx.local
+        ? `replace ${path.relative(process.cwd(), path.join(ctx.kubeconfigDir ?? localKubeconfigDir(process.cwd()), `${cluster}.kubeconfig`)) || '.'} ` +
+            `(the local fleet's kubeconfig of ${cluster}; \`npx fleetwright dev status\` shows the clusters)`
+        : `set it with \`pulumi config set --secret --path 'fleetwright:kubeconfigs.${cluster}' "$(cat ${cluster}.kubeconfig)" --stack ${ctx.stack}\` ` +
+            `(or replace ${cluster}.kubeconfig in the folder fleetwright:kubeconfigDir names)`;
+  }
+}
+
+/** What to do about a cluster's failure, as one sentence. */
+export function failureFix(fleet: Fleet, cluster: string, message: string, ctx: FailureContext): string {
+  switch (failureKind(message)) {
+    case FailureKind.CREDENTIALS:
+      return (
+        `the API server of ${cluster} rejected the credentials in its kubeconfig (expired or wrong). ` +
+        `Give ${cluster} a valid kubeconfig: ${kubeconfigFix(fleet, cluster, ctx)}; then rerun \`${ctx.rerun}\`.`
+      );
+    case FailureKind.UNREACHABLE:
+      return (
+        `the API server of ${cluster} could not be reached, or went away while fleetwright was using it. ` +
+        `Check that it is up and reachable${ctx.local ? ' (`npx fleetwright dev status`; `npx fleetwright dev up` restarts a stopped local cluster)' : ''}, ` +
+        `then rerun \`${ctx.rerun}\`: what was applied is kept and the rerun carries on from there.`
+      );
+    case FailureKind.NOT_READY:
+      return (
+        `an object on ${cluster} was applied but did not become Ready in time (fleetwright:readyTimeout, default 10m). ` +
+        `Look at it on the cluster (kubectl describe / events), fix the cause, then rerun \`${ctx.rerun}\`.`
+      );
+    case FailureKind.CONFLICT:
+      return (
+        `another tool owns a field the fleet sets on ${cluster}. \`npx fleetwright preview --refresh${ctx.local ? ' --local' : ''}\` ` +
+        `names the field and its manager; hand the field back (or remove that tool's change), then rerun \`${ctx.rerun}\`.`
+      );
+    default:
+      return `fix the cause above, then rerun \`${ctx.rerun}\`.`;
+  }
+}
+
+/**
+ * The failures, one line each, then one line per cluster saying what to do (when `ctx` is given).
+ */
+export function describeFailures(
+  fleet: Fleet,
+  failures: readonly FailedStep[],
+  ctx?: FailureContext,
+  warnings: readonly FailedStep[] = [],
+): string[] {
+  const lines = failures.map((f) => `  - ${f.resource}: ${f.message.split('\n')[0]}`);
+  if (!ctx) return lines;
+  const clusters = new Set(failures.map((f) => f.cluster));
+  const known = new Set(fleet.clusters.map((c) => c.clusterName));
+  if ([...clusters].some((c) => !known.has(c))) lines.push(`what to do: fix the cause above, then rerun \`${ctx.rerun}\`.`);
+  // The most specific cause wins: credentials, then reachability, then the rest.
+  const order = [FailureKind.CREDENTIALS, FailureKind.UNREACHABLE, FailureKind.CONFLICT, FailureKind.NOT_READY, FailureKind.OTHER];
+  for (const c of [...clusters].filter((x) => known.has(x)).sort()) {
+    const messages = failures.filter((f) => f.cluster === c).map((f) => f.message);
+    // The cause may be in a warning about the same cluster (the error being generic).
+    const causes = [...messages, ...warnings.filter((w) => w.cluster === c).map((w) => w.message)];
+    const message = [...causes].sort((a, b) => order.indexOf(failureKind(a)) - order.indexOf(failureKind(b)))[0] ?? '';
+    lines.push(`what to do about ${c}: ${failureFix(fleet, c, message, ctx)}`);
+    // The provider suggests PULUMI_K8S_DELETE_UNREACHABLE for any unreachable cluster: it forgets the objects.
+    if (messages.some((m) => m.includes('PULUMI_K8S_DELETE_UNREACHABLE'))) {
+      const kind = failureKind(message);
+      if (kind === FailureKind.CREDENTIALS) {
+        lines.push(
+          `  do not set PULUMI_K8S_DELETE_UNREACHABLE: ${c} answered (it rejected the credentials), so it exists, and that setting ` +
+            'would drop its objects from the state while they stay on the cluster, untracked.',
+        );
+      } else {
+        lines.push(
+          `  set PULUMI_K8S_DELETE_UNREACHABLE only if ${c} was deleted for good: it drops ${c}'s objects from the state ` +
+            'without touching the cluster, so on a cluster that comes back they would stay, untracked.',
+        );
+      }
+    }
+  }
+  return lines;
+}
+
+/**
+ * Explains a failed rollout in fleet terms: which partition failed on which clusters and objects,
+ * what to do about each cluster, and which later partitions were not touched.
+ */
+export function explainFailure(fleet: Fleet, region: string, report: RunReport, ctx?: FailureContext): string {
+  const plan = rolloutPlan(fleet, region);
+  const clusters = new Set(report.failures.map((f) => f.cluster).filter((c): c is string => !!c));
+  const failedIndex = plan.partitions.findIndex((p) => p.waves.flat().some((c) => clusters.has(c)));
+  const lines: string[] = [];
+  if (failedIndex >= 0) {
+    const p = plan.partitions[failedIndex];
+    lines.push(`rollout of region '${region}' failed in partition '${p.name}' on cluster(s) ${[...clusters].sort().join(', ')}:`);
+  } else {
+    lines.push(`deployment of region '${region}' failed:`);
+  }
+  lines.push(...describeFailures(fleet, report.failures, ctx, report.warnings));
+  const later = failedIndex >= 0 ? plan.partitions.slice(failedIndex + 1) : [];
+  if (later.length > 0) {
+    lines.push(`later partitions were not touched: ${later.map((p) => `${p.name} (${p.waves.flat().join(', ')})`).join('; ')}`);
+  }
+  return lines.join('\n');
+}

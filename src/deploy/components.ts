@@ -1,0 +1,213 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { byteOrder } from '../model/names';
+import { KubeObject } from '../model/objects';
+import { SynthesizedBundle, SynthesizedCluster, SynthesizedObject } from '../synth/synth';
+import { BundleState, ClusterBundleStatus, ClusterStatus, ServiceEndpoint, worstState } from './outputs';
+
+/** Settings that apply to every object a stack deploys. */
+export interface DeploySettings {
+  /**
+   * Do not wait for workloads to become Ready (for API servers without controllers).
+   *
+   * @default false
+   */
+  readonly skipAwait?: boolean;
+  /**
+   * How long to wait for an object to become Ready on create or update.
+   *
+   * @default "10m"
+   */
+  readonly readyTimeout?: string;
+}
+
+/** The Pulumi type token of a Kubernetes object: `kubernetes:apps/v1:Deployment`, `kubernetes:core/v1:ConfigMap`. */
+export function typeToken(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
+  return `kubernetes:${obj.apiVersion.includes('/') ? obj.apiVersion : `core/${obj.apiVersion}`}:${obj.kind}`;
+}
+
+/**
+ * The Pulumi name of an object: `<cluster>/<bundle>/<kind>[.<group>]/[<namespace>/]<name>`. It is
+ * part of the URN, unique per cluster, bundle and object, and independent of the region and of
+ * the API version, so moving an object to a newer API version does not replace it.
+ */
+export function objectResourceName(cluster: string, bundle: string, o: SynthesizedObject): string {
+  const group = o.id.apiVersion.includes('/') ? `.${o.id.apiVersion.slice(0, o.id.apiVersion.indexOf('/'))}` : '';
+  return `${cluster}/${bundle}/${o.id.kind}${group}/${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}`;
+}
+
+/**
+ * The server-side apply field manager of every object fleetwright deploys. The provider's default is
+ * a random name per create, kept in the state: a create that was interrupted before the state
+ * recorded it leaves fields owned by a name no later run knows, and the next change to those
+ * fields fails with an apply conflict. One stable name makes applying again idempotent.
+ */
+export const FIELD_MANAGER = 'fleetwright';
+
+function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.Inputs {
+  // A plain-JSON copy: Pulumi serializes by prototype, so arrays must be this realm's arrays.
+  const obj = JSON.parse(JSON.stringify(manifest)) as KubeObject;
+  const inputs: pulumi.Inputs = { ...obj };
+  inputs.metadata = {
+    ...obj.metadata,
+    annotations: {
+      ...obj.metadata.annotations,
+      'pulumi.com/patchFieldManager': FIELD_MANAGER,
+      ...(settings.skipAwait ? { 'pulumi.com/skipAwait': 'true' } : {}),
+    },
+  };
+  if (obj.kind === 'Secret' && obj.apiVersion === 'v1') {
+    for (const field of ['data', 'stringData']) {
+      if (obj[field] !== undefined) inputs[field] = pulumi.secret(obj[field] as pulumi.Input<Record<string, string>>);
+    }
+  }
+  return inputs;
+}
+
+/** A Kubernetes object of any kind, registered under its typed token (`kubernetes:apps/v1:Deployment`). */
+export class KubeObjectResource extends pulumi.CustomResource {}
+
+function createObject(name: string, obj: KubeObject, settings: DeploySettings, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const isSecret = obj.kind === 'Secret' && obj.apiVersion === 'v1';
+  const timeout = settings.readyTimeout ?? '10m';
+  return new KubeObjectResource(typeToken(obj), name, objectInputs(obj, settings), {
+    ...opts,
+    customTimeouts: { create: timeout, update: timeout },
+    additionalSecretOutputs: isSecret ? ['data', 'stringData'] : undefined,
+  });
+}
+
+/** Arguments of a {@link BundleDeployment}. */
+export interface BundleDeploymentArgs {
+  /** Cluster name. */
+  readonly cluster: string;
+  /** The synthesized bundle. */
+  readonly bundle: SynthesizedBundle;
+  /** Settings for every object. */
+  readonly settings: DeploySettings;
+}
+
+const FOUNDATION_KINDS = new Set(['Namespace', 'CustomResourceDefinition']);
+
+/**
+ * One bundle's objects on one cluster. Its Namespaces and CRDs are created before its other
+ * objects.
+ */
+export class BundleDeployment extends pulumi.ComponentResource {
+  /** The bundle's state once every object is applied and Ready. */
+  public readonly state: pulumi.Output<BundleState>;
+
+  /**
+   * @param name `<cluster>/<bundle>`
+   * @param args the bundle
+   * @param opts must carry the cluster's provider
+   */
+  constructor(name: string, args: BundleDeploymentArgs, opts: pulumi.ComponentResourceOptions) {
+    super('fleetwright:deploy:BundleDeployment', name, {}, opts);
+    const child = (o: SynthesizedObject, dependsOn: pulumi.Resource[]): pulumi.CustomResource =>
+      createObject(objectResourceName(args.cluster, args.bundle.name, o), o.manifest, args.settings, {
+        parent: this,
+        provider: opts.provider,
+        dependsOn,
+      });
+    const foundation = args.bundle.objects.filter((o) => FOUNDATION_KINDS.has(o.id.kind)).map((o) => child(o, []));
+    const rest = args.bundle.objects.filter((o) => !FOUNDATION_KINDS.has(o.id.kind)).map((o) => child(o, foundation));
+    this.state = pulumi.all([...foundation, ...rest].map((r) => r.id)).apply((): BundleState => 'Ready');
+    this.registerOutputs({ state: this.state });
+  }
+}
+
+/** Arguments of a {@link ClusterDeployment}. */
+export interface ClusterDeploymentArgs {
+  /** The synthesized cluster. */
+  readonly cluster: SynthesizedCluster;
+  /** The cluster's kubeconfig (a secret). */
+  readonly kubeconfig: pulumi.Input<string>;
+  /** The rollout partition the cluster is in. */
+  readonly partition: string;
+  /** Settings for every object. */
+  readonly settings: DeploySettings;
+}
+
+/** Orders bundles so that each comes after the bundles it depends on (ties by name). */
+export function dependencyOrder(bundles: readonly SynthesizedBundle[]): SynthesizedBundle[] {
+  const byName = new Map(bundles.map((b) => [b.name, b]));
+  const done = new Set<string>();
+  const out: SynthesizedBundle[] = [];
+  const visit = (b: SynthesizedBundle): void => {
+    if (done.has(b.name)) return;
+    done.add(b.name);
+    for (const dep of b.dependsOn) {
+      const d = byName.get(dep);
+      if (d) visit(d);
+    }
+    out.push(b);
+  };
+  [...bundles].sort((a, b) => byteOrder(a.name, b.name)).forEach(visit);
+  return out;
+}
+
+function endpoints(cluster: SynthesizedCluster): ServiceEndpoint[] {
+  return cluster.bundles.flatMap((b) =>
+    b.objects
+      .filter((o) => o.id.kind === 'Service' && o.id.apiVersion === 'v1')
+      .map((o) => ({
+        bundle: b.name,
+        namespace: o.id.namespace,
+        name: o.id.name,
+        dns: `${o.id.name}.${o.id.namespace}.svc.cluster.local`,
+        ports: Array.from((o.manifest.spec as { ports?: { port: number }[] } | undefined)?.ports ?? [], (p) => p.port),
+      })),
+  );
+}
+
+/**
+ * Everything fleetwright deploys to one cluster: a Kubernetes provider built from the cluster's
+ * kubeconfig (with `clusterIdentifier` set to the cluster name, so a rotated kubeconfig never
+ * replaces the cluster's objects), the namespaces its bundles need, and one
+ * {@link BundleDeployment} per bundle, after the bundles it depends on.
+ */
+export class ClusterDeployment extends pulumi.ComponentResource {
+  /** The cluster's status for the stack outputs. */
+  public readonly status: pulumi.Output<ClusterStatus>;
+
+  /**
+   * @param name the cluster name
+   * @param args the cluster, its kubeconfig and settings
+   * @param opts resource options (rollout dependencies)
+   */
+  constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('fleetwright:deploy:ClusterDeployment', name, {}, opts);
+    const c = args.cluster;
+    const provider = new k8s.Provider(
+      name,
+      { kubeconfig: args.kubeconfig, clusterIdentifier: c.name, enableServerSideApply: true },
+      { parent: this },
+    );
+    const namespaces = c.namespaces.map((ns) =>
+      createObject(`${name}/namespaces/${ns.id.name}`, ns.manifest, args.settings, { parent: this, provider }),
+    );
+    const deployed = new Map<string, BundleDeployment>();
+    for (const b of dependencyOrder(c.bundles)) {
+      const deps = b.dependsOn.map((d) => deployed.get(d)).filter((d): d is BundleDeployment => d !== undefined);
+      deployed.set(
+        b.name,
+        new BundleDeployment(
+          `${name}/${b.name}`,
+          { cluster: name, bundle: b, settings: args.settings },
+          { parent: this, provider, dependsOn: [...namespaces, ...deps] },
+        ),
+      );
+    }
+    const names = [...deployed.keys()].sort(byteOrder);
+    this.status = pulumi.all(names.map((n) => (deployed.get(n) as BundleDeployment).state)).apply((states) => {
+      const bundles: Record<string, ClusterBundleStatus> = {};
+      names.forEach((n, i) => {
+        const b = c.bundles.find((x) => x.name === n) as SynthesizedBundle;
+        bundles[n] = { state: states[i], objects: b.objects.length, target: b.target };
+      });
+      return { region: c.region, partition: args.partition, state: worstState(states), bundles, endpoints: endpoints(c) };
+    });
+    this.registerOutputs({ status: this.status });
+  }
+}

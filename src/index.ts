@@ -1,0 +1,46 @@
+/**
+ * fleetwright: a fleet of Kubernetes clusters as typed constructs. This entry point is the model
+ * (fleet, clusters, groups, bundles, targets, customizations, region overlays), the bundle sources
+ * and synthesis. Deploying with Pulumi is in `fleetwright/pulumi`; jest helpers in
+ * `fleetwright/testing`.
+ *
+ * @packageDocumentation
+ */
+
+// The model.
+export { Fleet, FleetProps } from './model/fleet';
+export { Cluster, ClusterProps, ICluster } from './model/cluster';
+export { ClusterGroup, ClusterGroupProps } from './model/cluster-group';
+export { Bundle, BundleProps, IBundle } from './model/bundle';
+export { RegionOverlay, RegionOverlayProps } from './model/region-overlay';
+export { Kubeconfig, KubeconfigKind } from './model/kubeconfig';
+export { BundleTarget, ObjectPatch, TargetCriteria, TargetCustomization, TargetCustomizationMode } from './model/targeting';
+export { LabelSelector, LabelSelectorRequirement, SelectorOperator } from './model/selector';
+export { ClusterCount, PlannedPartition, RolloutPartition, RolloutPlan, RolloutStrategy } from './model/rollout';
+export { JsonValue, valueAt, Values } from './model/values';
+export { JsonSchema, JsonSchemaType } from './model/values-schema';
+export { FleetError, FleetValidationError, formatProblem, Problem, Severity } from './model/errors';
+export { KubeObject, ObjectMeta } from './model/objects';
+export { BundleContext, IBundleSource, SourceError } from './model/source';
+export { placementMatrix, PlacementCell, rolloutPlan } from './model/placement';
+export { validateFleet } from './model/validate';
+
+// Bundle sources.
+export { ChartFactory, Source } from './sources/sources';
+export { HelmSourceOptions, KustomizeOptions } from './sources/helm';
+export { FleetDirectoryBundle, FleetDirectoryBundleProps, FleetDirectoryOptions } from './sources/fleet-dir';
+
+// Synthesis.
+export {
+  BUNDLE_LABEL,
+  CLUSTER_LABEL,
+  FLEET_LABEL,
+  FleetSynthesis,
+  SynthesizedBundle,
+  SynthesizedCluster,
+  SynthesizedObject,
+  synthesizeFleet,
+  SynthOptions,
+} from './synth/synth';
+export { DescribedValue, DescribedValues, explain, Explanation } from './synth/explain';
+export { SynthIndex, synthFiles, synthIndex, writeSynthesis } from './synth/output';
