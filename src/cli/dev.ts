@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Table from 'cli-table3';
 import { Fleet } from '../model/fleet';
-import { stateDir } from '../project/paths';
+import { stackName, stateDir } from '../project/paths';
+import { pulumiProject } from '../deploy/project';
 import { devDown, devStatus, devUp, LocalFleetMode, LocalFleetPaths } from '../dev/local-fleet';
 import { projectRoot } from './deploy';
 import type { CliIo } from './io';
@@ -20,6 +21,20 @@ export async function runDevUp(fleet: Fleet, opts: { light: boolean; nodes: numb
   io.out(
     `local fleet (${mode}): ${clusters.length} clusters healthy in ${((Date.now() - started) / 1000).toFixed(1)}s; kubeconfigs in ${path.relative(process.cwd(), path.join(localFleetPaths().dir, 'kubeconfigs')) || '.'}\n`,
   );
+  // In a Pulumi project, the local stacks exist and are configured, so plain `pulumi up -s` works too.
+  const root = projectRoot();
+  if (pulumiProject(root)?.main) {
+    const { openStack } = await import('../deploy/automation');
+    const stacks: string[] = [];
+    for (const region of fleet.regions) {
+      await openStack({ root, region, local: true });
+      stacks.push(stackName(region, true));
+    }
+    io.out(
+      `local stacks ${stacks.join(', ')} are ready: deploy with \`npx fleetwright up --local\`, or with Pulumi itself: ` +
+        `\`eval "$(npx fleetwright env)" && pulumi up -s ${stacks[0]}\`\n`,
+    );
+  }
   return 0;
 }
 
@@ -56,8 +71,14 @@ export async function runDevDown(io: CliIo): Promise<number> {
     return 0;
   }
   const backend = path.join(stateDir(root), 'pulumi', '.pulumi');
-  for (const sub of ['stacks', 'history', 'backups', 'locks']) {
-    const dir = path.join(backend, sub, 'fleetwright');
+  const projectName = pulumiProject(root)?.name ?? 'fleetwright';
+  // The file backend keeps each project's stacks under its name (locks under locks/organization/).
+  const folders = [
+    ...['stacks', 'history', 'backups'].map((sub) => path.join(sub, projectName)),
+    path.join('locks', 'organization', projectName),
+  ];
+  for (const sub of folders) {
+    const dir = path.join(backend, sub);
     if (!fs.existsSync(dir)) continue;
     for (const entry of fs.readdirSync(dir))
       if (entry.startsWith('local-')) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });

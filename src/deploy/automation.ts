@@ -10,6 +10,7 @@ import { LocalFleetMode, readState } from '../dev/local-fleet';
 import { localKubeconfigDir, stackName, stateDir } from '../project/paths';
 import { ResourceError, resourceDiagnostic, resourceError } from './events';
 import { fleetStackExports } from './program';
+import { pulumiProject } from './project';
 
 /**
  * Environment for the Pulumi CLI: offline, a local file backend and a generated passphrase unless
@@ -105,8 +106,10 @@ function ignoreTerminatingMonitor(): void {
 }
 
 /**
- * Opens (creating if needed) a region's stack with the fleet program inline: the program runs in
- * this process, so no Node.js language host plugin is needed.
+ * Opens (creating if needed) a region's stack. In a fleet project (a Pulumi.yaml with a program
+ * and no `--fleet`), the project's own program runs, exactly as `pulumi up -s <stack>` runs it, so
+ * both drive the same stacks and nothing the program adds besides the fleet is lost. With
+ * `--fleet`, the fleet program runs inline in this process.
  */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   ignoreTerminatingMonitor();
@@ -116,13 +119,16 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     const light = readState({ dir: path.join(stateDir(opts.root), 'dev') })?.mode === LocalFleetMode.LIGHT;
     writeLocalStackConfig(opts.root, opts.region, light ? { 'fleetwright:skipAwait': 'true' } : {});
   }
+  const project = pulumiProject(opts.root);
+  const options = { workDir: opts.root, envVars: pulumiEnv(opts.root) };
+  if (!opts.fleet && project?.main) return LocalWorkspace.createOrSelectStack({ stackName: name, workDir: opts.root }, options);
   return LocalWorkspace.createOrSelectStack(
     {
       stackName: name,
-      projectName: 'fleetwright',
+      projectName: project?.name ?? 'fleetwright',
       program: async () => fleetStackExports({ fleet: opts.fleet?.(), root: opts.root }),
     },
-    { workDir: opts.root, envVars: pulumiEnv(opts.root) },
+    options,
   );
 }
 

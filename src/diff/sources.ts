@@ -25,68 +25,118 @@ function packageRoot(): string {
 
 const EMPTY = (fleet: string): DesiredState => ({ fleet, regions: {}, clusters: {} });
 
+/** The lockfile entry of fleetwright in a project's package-lock.json, if it pins one. */
+interface PinnedFleetwright {
+  readonly version?: string;
+  readonly resolved?: string;
+  readonly integrity?: string;
+}
+
+function pinnedFleetwright(projectDir: string): PinnedFleetwright | undefined {
+  const lock = path.join(projectDir, 'package-lock.json');
+  if (!fs.existsSync(lock)) return undefined;
+  try {
+    const json = JSON.parse(fs.readFileSync(lock, 'utf8')) as { packages?: Record<string, PinnedFleetwright> };
+    const entry = json.packages?.['node_modules/fleetwright'];
+    return entry ? { version: entry.version, resolved: entry.resolved, integrity: entry.integrity } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const samePin = (a: PinnedFleetwright | undefined, b: PinnedFleetwright | undefined): boolean =>
+  !!a && !!b && a.version === b.version && a.resolved === b.resolved && a.integrity === b.integrity;
+
+function describePin(pin: PinnedFleetwright): string {
+  return `fleetwright ${pin.version ?? '(no version)'}${pin.resolved ? ` (${pin.resolved})` : ''}`;
+}
+
+/** The fleetwright CLI a project has installed, else this one. */
+function installedBin(projectDir: string): string {
+  const own = path.join(projectDir, 'node_modules', 'fleetwright', 'bin', 'fleetwright.js');
+  return fs.existsSync(own) ? own : path.join(packageRoot(), 'bin', 'fleetwright.js');
+}
+
 /**
- * Reads one side of a diff: a `synth` output folder, or a git ref of the project, which is
- * exported to a temporary folder and synthesized with that revision's own code (through tsx, with
- * this checkout's node_modules). Objects are read lazily from the synthesized files, so the
- * temporary folder lives until {@link LoadedSide.dispose}. A `--fleet` module that does not exist
- * at that revision is an empty fleet (everything is added), with a note saying so.
+ * Reads one side of a diff: a `synth` output folder, or a git ref of the repository that holds the
+ * fleet project, exported to a temporary folder and synthesized there. The base revision is
+ * synthesized with the fleetwright its own lockfile pins: the installed one when the lockfile
+ * entries agree (or the revision has no lockfile, which the note says), else that revision's
+ * dependencies are installed from its lockfile (`npm ci`) into the temporary folder; when that
+ * fails the error says which version was pinned and how to proceed. Objects are read lazily from
+ * the synthesized files, so the temporary folder lives until {@link LoadedSide.dispose}. A fleet
+ * module or project that does not exist at that revision is an empty fleet (everything is added),
+ * with a note saying so.
  *
  * @param spec a folder holding index.json, or a git ref (`main`, `HEAD~1`, a commit)
- * @param root the project root (the git work tree)
- * @param fleetModule the `--fleet` module, relative to the root, if any
+ * @param projectDir the fleet project's folder (anywhere inside a git work tree)
+ * @param fleetModule the fleet module, relative to the project folder
  */
-export function loadSide(spec: string, root: string, fleetModule?: string): LoadedSide {
+export function loadSide(spec: string, projectDir: string, fleetModule: string): LoadedSide {
   if (fs.existsSync(spec) && fs.statSync(spec).isDirectory()) return { state: readSynthDir(spec), dispose: () => undefined };
   const git = (...args: string[]): string => {
-    const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync('git', ['-C', projectDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 0)
       throw new DiffSourceError(
-        `'${spec}' is neither a synth output folder nor a git ref of ${root}${r.stderr.trim() ? ` (${r.stderr.trim()})` : ''}; ` +
+        `'${spec}' is neither a synth output folder nor a git ref of the repository holding ${projectDir}${r.stderr.trim() ? ` (${r.stderr.trim()})` : ''}; ` +
           'pass a branch, tag or commit (e.g. --base origin/main) or a folder written by `fleetwright synth`',
       );
     return r.stdout.trim();
   };
   const commit = git('rev-parse', '--verify', '--quiet', `${spec}^{commit}`);
+  const prefix = git('rev-parse', '--show-prefix');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-diff-'));
   const dispose = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   try {
     const tree = path.join(tmp, 'tree');
     fs.mkdirSync(tree);
-    const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'sh', root, commit, tree], { encoding: 'utf8' });
+    const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'sh', projectDir, commit, tree], {
+      encoding: 'utf8',
+    });
     if (archive.status !== 0) throw new DiffSourceError(`could not export ${spec} (${commit.slice(0, 12)}): ${archive.stderr}`);
-    if (fleetModule && !fs.existsSync(path.join(tree, fleetModule))) {
+    const baseProject = path.join(tree, prefix);
+    if (!fs.existsSync(path.join(baseProject, fleetModule))) {
       dispose();
       return { state: EMPTY(''), note: `${fleetModule} does not exist at ${spec}: every object is new`, dispose: () => undefined };
     }
-    // A revision that committed node_modules (or a link to it) keeps its own.
-    if (!fs.existsSync(path.join(tree, 'node_modules')))
-      fs.symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    const out = path.join(tmp, 'dist');
-    const args: string[] = [];
-    if (fs.existsSync(path.join(tree, 'cli', 'main.ts'))) {
-      // A revision of fleetwright itself: synthesize with that revision's own code.
-      fs.writeFileSync(
-        path.join(tree, '_fleetwright_synth.ts'),
-        "import { main } from './cli/main';\nvoid main(['node', 'fleetwright', ...process.argv.slice(2)]).then((code) => process.exit(code));\n",
-      );
-      args.push(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs'), path.join(tree, '_fleetwright_synth.ts'));
-    } else if (fleetModule) {
-      // A fleet project: synthesize that revision's fleet module with this fleetwright.
-      // The base revision was reviewed when it landed: its types are not checked again.
-      args.push(path.join(packageRoot(), 'bin', 'fleetwright.js'), '--no-typecheck');
-    } else {
-      throw new DiffSourceError(`${root} has no fleetwright sources at ${spec}; pass the fleet module with --fleet <module>`);
+    const notes: string[] = [];
+    const basePin = pinnedFleetwright(baseProject);
+    const headPin = pinnedFleetwright(projectDir);
+    let bin = installedBin(projectDir);
+    if (!basePin) {
+      notes.push(`${spec} has no package-lock.json pinning fleetwright: synthesized with the installed fleetwright`);
+    } else if (!samePin(basePin, headPin)) {
+      // That revision pins another fleetwright: install exactly its lockfile.
+      const npm = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: baseProject,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      const pinnedBin = path.join(baseProject, 'node_modules', 'fleetwright', 'bin', 'fleetwright.js');
+      if (npm.status !== 0 || !fs.existsSync(pinnedBin)) {
+        throw new DiffSourceError(
+          `${spec} pins ${describePin(basePin)} in its package-lock.json, and installing it failed` +
+            `${npm.stderr?.trim() ? ` (${npm.stderr.trim().split('\n').slice(-3).join(' ')})` : ''}; ` +
+            'make that version installable (npm registry or the tarball it names) or compare against a revision that pins the installed fleetwright',
+        );
+      }
+      bin = pinnedBin;
+      notes.push(`${spec} synthesized with ${describePin(basePin)}, as its package-lock.json pins`);
     }
-    if (fleetModule) args.push('--fleet', path.join(tree, fleetModule));
-    args.push('synth', '--out', out);
-    const r = spawnSync(process.execPath, args, { cwd: tree, encoding: 'utf8', maxBuffer: 1 << 30 });
+    // The project's dependencies (cdk8s, its own modules) come from the working tree's install
+    // unless that revision was installed above.
+    if (!fs.existsSync(path.join(baseProject, 'node_modules')) && fs.existsSync(path.join(projectDir, 'node_modules')))
+      fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseProject, 'node_modules'), 'dir');
+    const out = path.join(tmp, 'dist');
+    // The base revision was reviewed when it landed: its types are not checked again.
+    const args = [bin, '--no-typecheck', '--fleet', path.join(baseProject, fleetModule), 'synth', '--out', out];
+    const r = spawnSync(process.execPath, args, { cwd: baseProject, encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 0)
       throw new DiffSourceError(
         `synthesizing ${spec} (${commit.slice(0, 12)}) failed; fix the fleet at that revision or compare against another --base:\n` +
           (r.stderr || r.stdout).trim(),
       );
-    return { state: readSynthDir(out), dispose };
+    return { state: readSynthDir(out), note: notes.join('; ') || undefined, dispose };
   } catch (e) {
     dispose();
     throw e;
