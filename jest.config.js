@@ -3,6 +3,11 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/dist/'],
+  // The examples import the package by name; tests run them on the sources, not on lib/.
+  moduleNameMapper: {
+    '^fleetwright$': '<rootDir>/src/index.ts',
+    '^fleetwright/(pulumi|testing)$': '<rootDir>/src/$1/index.ts',
+  },
   // Tests that run the real CLI process need lib/ built from the current sources.
   globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -22,7 +22,7 @@ cleanup() {
     for state in "$ROOT"/.fleetwright/e2e/*/; do
       [ -d "$state" ] && FLEETWRIGHT_STATE=$state node "$ROOT/bin/fleetwright.js" dev down --quiet >/dev/null 2>&1
     done
-    rm -rf "$ROOT/.fleetwright/e2e" "$ROOT"/stacks/Pulumi.local-*.yaml
+    rm -rf "$ROOT/.fleetwright/e2e" "$ROOT"/examples/edge-fleet/stacks/Pulumi.local-*.yaml
   fi
   rm -rf "$results"
 }

@@ -14,13 +14,13 @@ export { ClusterGroup, ClusterGroupProps } from './model/cluster-group';
 export { Bundle, BundleProps, IBundle } from './model/bundle';
 export { RegionOverlay, RegionOverlayProps } from './model/region-overlay';
 export { Kubeconfig, KubeconfigKind } from './model/kubeconfig';
-export { BundleTarget, ObjectPatch, TargetCriteria, TargetCustomization, TargetCustomizationMode } from './model/targeting';
+export { BundleTarget, ObjectPatch, Placement, TargetCriteria, TargetCustomization, TargetCustomizationMode } from './model/targeting';
 export { LabelSelector, LabelSelectorRequirement, SelectorOperator } from './model/selector';
 export { ClusterCount, PlannedPartition, RolloutPartition, RolloutPlan, RolloutStrategy } from './model/rollout';
-export { JsonValue, valueAt, Values } from './model/values';
+export { EffectiveValues, ExplainedValue, JsonValue, ValueLayer, valueAt, ValueOrigin, Values } from './model/values';
 export { JsonSchema, JsonSchemaType } from './model/values-schema';
 export { FleetError, FleetValidationError, formatProblem, Problem, Severity } from './model/errors';
-export { KubeObject, ObjectMeta } from './model/objects';
+export { KubeObject, ObjectId, ObjectMeta } from './model/objects';
 export { BundleContext, IBundleSource, SourceError } from './model/source';
 export { placementMatrix, PlacementCell, rolloutPlan } from './model/placement';
 export { validateFleet } from './model/validate';
@@ -36,6 +36,7 @@ export {
   CLUSTER_LABEL,
   FLEET_LABEL,
   FleetSynthesis,
+  NamespaceSetting,
   SynthesizedBundle,
   SynthesizedCluster,
   SynthesizedObject,

@@ -22,7 +22,7 @@ import { writeSynthesis } from '../../src/synth/output';
 import { synthesizeFleet } from '../../src/synth/synth';
 import { openStack } from '../../src/deploy/automation';
 import { readState } from '../../src/dev/local-fleet';
-import { defineFleet } from '../../fleet';
+import { defineFleet } from '../../examples/edge-fleet/fleet';
 import { projectRoot } from '../../src/cli/deploy';
 import { localFleetPaths } from '../../src/cli/dev';
 import { benchFleet } from './fleet';

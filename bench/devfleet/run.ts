@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Fleet } from '../../src/model/fleet';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
-import { defineFleet } from '../../fleet';
+import { defineFleet } from '../../examples/edge-fleet/fleet';
 import { generateFleet } from '../synth/generate';
 import { arg, median } from '../util';
 

@@ -2,7 +2,7 @@
  * An example consumer of fleetwright's stack outputs: another team's Pulumi program that reads a
  * region stack with `StackReference` and picks what it needs — here the in-cluster address of the
  * `web` Service on every cluster where the `web` bundle is Ready, and the clusters still rolling
- * out. Config: `fleet-consumer:fleetStack` (default `organization/fleetwright/us-west`).
+ * out. Config: `fleet-consumer:fleetStack` (default `organization/edge-fleet/us-west`).
  */
 import * as pulumi from '@pulumi/pulumi';
 import type { FleetStackOutputs } from '../../src/deploy/outputs';
@@ -18,7 +18,7 @@ export interface ConsumerOutputs {
 /**
  * Reads a fleetwright stack's outputs.
  *
- * @param fleetStack fully qualified stack name, e.g. `organization/fleetwright/us-west`
+ * @param fleetStack fully qualified stack name, e.g. `organization/edge-fleet/us-west`
  */
 export function consumerProgram(fleetStack: string): pulumi.Output<ConsumerOutputs> {
   const fleet = new pulumi.StackReference(fleetStack);

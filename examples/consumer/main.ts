@@ -3,6 +3,6 @@ import * as pulumi from '@pulumi/pulumi';
 import { consumerProgram } from './index';
 
 export = async (): Promise<Record<string, unknown>> => {
-  const outputs = consumerProgram(new pulumi.Config().get('fleetStack') ?? 'organization/fleetwright/us-west');
+  const outputs = consumerProgram(new pulumi.Config().get('fleetStack') ?? 'organization/edge-fleet/us-west');
   return { webEndpoints: outputs.webEndpoints, notReady: outputs.notReady };
 };

@@ -1,28 +1,12 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { Bundle } from '../src/model/bundle';
-import { ClusterGroup } from '../src/model/cluster-group';
-import { Cluster } from '../src/model/cluster';
-import { Fleet } from '../src/model/fleet';
-import { Kubeconfig } from '../src/model/kubeconfig';
-import { BundleContext } from '../src/model/source';
-import { valueAt } from '../src/model/values';
-import { Source } from '../src/sources/sources';
-import { defineRegionOverlays } from '../regions';
+import { Bundle, BundleContext, Cluster, ClusterGroup, Fleet, Kubeconfig, Source, valueAt } from 'fleetwright';
+import { defineRegionOverlays } from './regions';
 
-/** The project root (the folder holding package.json), for the sample fleet's YAML files. */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
+/** The bundles' YAML, Helm and Kustomize files, next to this module. */
+const BUNDLES = path.join(__dirname, 'bundles');
 
 /** One cluster of the sample fleet. */
 interface SampleCluster {
@@ -71,7 +55,7 @@ export interface SampleFleetOptions {
 }
 
 /**
- * The project's own fleet: six edge clusters in three regions and four bundles.
+ * The edge fleet: six edge clusters in three regions and four bundles.
  *
  * - `hello` goes to every cluster in a region group (`clusterGroupSelector` on the groups' `region`
  *   label), named after the region: 6 clusters.
@@ -115,7 +99,7 @@ export function defineFleet(options: SampleFleetOptions = {}): Fleet {
   defineRegionOverlays(fleet);
 
   new Bundle(fleet, 'addons', {
-    sources: [Source.yaml(path.join(projectRoot(), 'fleet/bundles/addons'))],
+    sources: [Source.yaml(path.join(BUNDLES, 'addons'))],
     targets: [{ name: 'all', clusterSelector: {} }],
   });
 
@@ -151,7 +135,7 @@ export function defineFleet(options: SampleFleetOptions = {}): Fleet {
   new Bundle(fleet, 'status-page', {
     defaultNamespace: 'status',
     values: { tier: 'bronze' },
-    sources: [Source.helm({ chart: path.join(projectRoot(), 'fleet/bundles/status-page/chart'), releaseName: 'status' })],
+    sources: [Source.helm({ chart: path.join(BUNDLES, 'status-page', 'chart'), releaseName: 'status' })],
     targets: [{ name: 'all', clusterSelector: {} }],
     targetCustomizations: [
       { name: 'prod', clusterSelector: { matchLabels: { env: 'prod' } }, values: { tier: 'gold', replicaCount: 2 } },
@@ -160,7 +144,7 @@ export function defineFleet(options: SampleFleetOptions = {}): Fleet {
   });
 
   // Kustomize: a base and one overlay per environment, chosen by the cluster's env label.
-  const guestbook = path.join(projectRoot(), 'fleet/bundles/guestbook');
+  const guestbook = path.join(BUNDLES, 'guestbook');
   new Bundle(fleet, 'guestbook', {
     defaultNamespace: 'guestbook',
     sources: [Source.kustomize({ root: guestbook, dir: (ctx) => path.join(guestbook, 'overlays', ctx.cluster.labels.env ?? 'dev') })],
@@ -214,4 +198,6 @@ function prodPolicies(chart: Chart): void {
   });
 }
 
-export default defineFleet;
+/** The fleet: what `fleetwright synth` and the Pulumi program (`index.ts`) deploy. */
+const fleet: Fleet = defineFleet();
+export default fleet;

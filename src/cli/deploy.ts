@@ -6,6 +6,7 @@ import type { FleetStackOutputs } from '../deploy/outputs';
 import { hasChanges } from '../diff/compare';
 import { DiffFormat, renderDiff } from '../diff/render';
 import { projectRoot } from '../project/paths';
+import { pulumiProject } from '../deploy/project';
 
 export { projectRoot };
 import type { CliIo } from './io';
@@ -87,7 +88,7 @@ export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployComma
     safe.out(`\n=== ${kind} region ${region}${opts.local ? ' (local fleet)' : ''} ===\n`);
     const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
     const rerun = rerunCommand(kind, region, opts);
-    const ref = { stack: stack.name, region, project: 'fleetwright', env: pulumiEnv(root), rerun };
+    const ref = { stack: stack.name, region, project: pulumiProject(root)?.name ?? 'fleetwright', env: pulumiEnv(root), rerun };
     const failureContext = { stack: stack.name, rerun, local: opts.local, kubeconfigDir: localKubeconfigDir(root) };
     const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
       describeFailures(opts.fleet(), failures, failureContext, warnings).join('\n');

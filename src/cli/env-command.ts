@@ -1,8 +1,7 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Command } from 'commander';
 import { pulumiEnv } from '../deploy/automation';
 import { projectRoot } from '../project/paths';
+import { toolchainEnv } from '../project/toolchain';
 import type { CliIo } from './io';
 
 /** Quotes a value for a POSIX shell. */
@@ -16,15 +15,7 @@ const shellQuote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
  * @param root the project root
  */
 export function shellEnvironment(root: string): Record<string, string> {
-  const cache = process.env.FLEETWRIGHT_CACHE ?? path.join(os.homedir(), '.cache', 'fleetwright');
-  const bin = path.join(cache, 'bin');
-  const current = process.env.PATH ?? '';
-  return {
-    PATH: current.split(path.delimiter).includes(bin) ? current : `${bin}${path.delimiter}${current}`,
-    PULUMI_HOME: process.env.PULUMI_HOME ?? path.join(cache, 'pulumi-home'),
-    PULUMI_DISABLE_REGISTRY_RESOLVE: 'true',
-    ...pulumiEnv(root),
-  };
+  return { ...toolchainEnv(), ...pulumiEnv(root) };
 }
 
 /**

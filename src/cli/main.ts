@@ -3,6 +3,7 @@ import { FleetError, FleetValidationError } from '../model/errors';
 import { Fleet } from '../model/fleet';
 import { redactText } from '../model/redaction';
 import { configureLoad, loadFleet, UsageError } from '../project/load';
+import { adoptToolchain } from '../project/toolchain';
 import { registerCompareCommands } from './commands/compare';
 import { registerDeployCommands } from './commands/deploy';
 import { registerDevCommands } from './commands/dev';
@@ -81,6 +82,8 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
  */
 export async function main(argv: readonly string[], rawIo: CliIo = processIo): Promise<number> {
   const io = redactingIo(rawIo);
+  // The built toolchain (pulumi, kube-apiserver, helm, …) is used without `source toolchain/env.sh`.
+  adoptToolchain();
   const result = { exitCode: 0 };
   const program = buildProgram(io, result);
   try {

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { spawnSync } from '../exec/run';
 import { UsageError } from '../project/errors';
 import type { CliIo } from './io';
 
@@ -24,7 +24,7 @@ export function registerToolchainCommand(program: Command, io: CliIo, result: { 
     if (!fs.existsSync(script)) throw new UsageError(`the toolchain scripts are missing (${script}); reinstall fleetwright`);
     // A build takes long: its progress streams straight through (it prints no credentials).
     const stream = !args.includes('--list');
-    const r = spawnSync('bash', [script, ...args], { stdio: stream ? 'inherit' : 'pipe', encoding: 'utf8', maxBuffer: 1 << 28 });
+    const r = spawnSync('bash', [script, ...args], { stdio: stream ? 'inherit' : 'pipe' });
     if (r.error) throw new UsageError(`cannot run bash (${r.error.message}); install bash and run again`);
     if (!stream) {
       io.out(r.stdout);

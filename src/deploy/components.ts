@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { byteOrder } from '../model/names';
+import { NAMESPACES_BUNDLE, resourceName, typeToken } from '../model/identity';
 import { KubeObject } from '../model/objects';
 import { SynthesizedBundle, SynthesizedCluster, SynthesizedObject } from '../synth/synth';
 import { BundleState, ClusterBundleStatus, ClusterStatus, ServiceEndpoint, worstState } from './outputs';
@@ -19,21 +20,6 @@ export interface DeploySettings {
    * @default "10m"
    */
   readonly readyTimeout?: string;
-}
-
-/** The Pulumi type token of a Kubernetes object: `kubernetes:apps/v1:Deployment`, `kubernetes:core/v1:ConfigMap`. */
-export function typeToken(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
-  return `kubernetes:${obj.apiVersion.includes('/') ? obj.apiVersion : `core/${obj.apiVersion}`}:${obj.kind}`;
-}
-
-/**
- * The Pulumi name of an object: `<cluster>/<bundle>/<kind>[.<group>]/[<namespace>/]<name>`. It is
- * part of the URN, unique per cluster, bundle and object, and independent of the region and of
- * the API version, so moving an object to a newer API version does not replace it.
- */
-export function objectResourceName(cluster: string, bundle: string, o: SynthesizedObject): string {
-  const group = o.id.apiVersion.includes('/') ? `.${o.id.apiVersion.slice(0, o.id.apiVersion.indexOf('/'))}` : '';
-  return `${cluster}/${bundle}/${o.id.kind}${group}/${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}`;
 }
 
 /**
@@ -105,7 +91,7 @@ export class BundleDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: BundleDeploymentArgs, opts: pulumi.ComponentResourceOptions) {
     super('fleetwright:deploy:BundleDeployment', name, {}, opts);
     const child = (o: SynthesizedObject, dependsOn: pulumi.Resource[]): pulumi.CustomResource =>
-      createObject(objectResourceName(args.cluster, args.bundle.name, o), o.manifest, args.settings, {
+      createObject(resourceName(args.cluster, args.bundle.name, o.id), o.manifest, args.settings, {
         parent: this,
         provider: opts.provider,
         dependsOn,
@@ -185,7 +171,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       { parent: this },
     );
     const namespaces = c.namespaces.map((ns) =>
-      createObject(`${name}/namespaces/${ns.id.name}`, ns.manifest, args.settings, { parent: this, provider }),
+      createObject(resourceName(name, NAMESPACES_BUNDLE, ns.id), ns.manifest, args.settings, { parent: this, provider }),
     );
     const deployed = new Map<string, BundleDeployment>();
     for (const b of dependencyOrder(c.bundles)) {

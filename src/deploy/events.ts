@@ -1,4 +1,5 @@
 import type { EngineEvent } from '@pulumi/pulumi/automation';
+import { resourceOwner } from '../model/identity';
 
 /** The resource name of a URN: `<cluster>/<bundle>/<Kind.group>/<namespace>/<name>` for fleet objects. */
 export function resourceName(urn: string): string {
@@ -35,7 +36,7 @@ export function resourceDiagnostic(e: EngineEvent, severity: 'error' | 'warning'
   const diag = e.diagnosticEvent;
   if (diag?.severity !== severity || !diag.urn) return undefined;
   const resource = resourceName(diag.urn);
-  const [cluster, bundle] = resource.split('/');
+  const { cluster, bundle } = resourceOwner(resource);
   // eslint-disable-next-line no-control-regex
   const message = diag.message.replace(/\u001b\[[0-9;]*m/g, '').trim();
   return { cluster, ...(bundle !== undefined ? { bundle } : {}), resource, message };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation';
+import { NAMESPACES_BUNDLE, parseResourceName, PROVIDER_BUNDLE, qualifiedKind, qualifiedName } from '../model/identity';
 import { ResourceError, resourceDiagnostic, resourceError, resourceName } from './events';
 
 /**
@@ -228,11 +229,10 @@ export function pendingOperations(exported: { deployment?: unknown }): PendingOp
 /** `creating Deployment.apps app/web on faults-canary` for a fleet object, else the operation and resource name. */
 export function describeOperation(op: PendingOperation): string {
   const name = resourceName(op.urn);
-  const parts = name.split('/');
-  // <cluster>/<bundle>/<Kind.group>/[<namespace>/]<name> and <cluster>/namespaces/<name>
-  if (parts.length >= 4) return `${op.type} ${parts[2]} ${parts.slice(3).join('/')} on ${parts[0]} (bundle ${parts[1]})`;
-  if (parts.length === 3 && parts[1] === 'namespaces') return `${op.type} Namespace ${parts[2]} on ${parts[0]}`;
-  return `${op.type} ${name}`;
+  const id = parseResourceName(name);
+  if (id?.bundle === NAMESPACES_BUNDLE) return `${op.type} Namespace ${id.name} on ${id.cluster}`;
+  if (!id || id.bundle === PROVIDER_BUNDLE) return `${op.type} ${name}`;
+  return `${op.type} ${qualifiedKind(id.kind, id.group)} ${qualifiedName(id.namespace, id.name)} on ${id.cluster} (bundle ${id.bundle})`;
 }
 
 /** Where a run reports what it did before deploying. */

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { spawn } from '../exec/run';
 import { Fleet } from '../model/fleet';
 import { byteOrder } from '../model/names';
 import { isHealthy, readKubeconfig } from './kube';

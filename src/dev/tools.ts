@@ -1,6 +1,6 @@
-import { spawn, SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawn, SpawnOptions } from '../exec/run';
 
 /** Thrown when a tool of the toolchain is missing or fails. */
 export class ToolError extends Error {
@@ -21,7 +21,9 @@ export function findTool(name: string): string {
       // not here
     }
   }
-  throw new ToolError(`'${name}' is not on PATH; build the toolchain with \`bash toolchain/setup.sh\` and run \`source toolchain/env.sh\``);
+  throw new ToolError(
+    `'${name}' is not on PATH; build the toolchain with \`npx fleetwright toolchain setup\` (fleetwright finds it in ~/.cache/fleetwright)`,
+  );
 }
 
 /** Result of a finished command. */

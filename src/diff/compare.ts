@@ -1,5 +1,6 @@
 import { compare as jsonCompare, getValueByPointer } from 'fast-json-patch';
 import { byteOrder, canonicalJson } from '../model/names';
+import { apiGroup } from '../model/identity';
 import { KubeObject } from '../model/objects';
 import { JsonValue } from '../model/values';
 import type { ResourceError } from '../deploy/events';
@@ -233,7 +234,7 @@ export function fieldChanges(before: KubeObject, after: KubeObject): FieldChange
 /** Why changing these fields of this object needs a replacement (empty when it does not). */
 export function replacementReasons(before: KubeObject, after: KubeObject, pointers: readonly string[]): string[] {
   const reasons = new Set<string>();
-  if (before.apiVersion.split('/')[0] !== after.apiVersion.split('/')[0] && before.apiVersion.includes('/')) {
+  if (apiGroup(before.apiVersion) !== '' && apiGroup(before.apiVersion) !== apiGroup(after.apiVersion)) {
     reasons.add('the API group changes');
   }
   for (const rule of IMMUTABLE_FIELDS) {

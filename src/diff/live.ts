@@ -1,11 +1,19 @@
 import type { EngineEvent, StepEventMetadata, StepEventStateMetadata } from '@pulumi/pulumi/automation';
+import {
+  NAMESPACES_BUNDLE,
+  objectKey,
+  parseResourceName,
+  PROVIDER_BUNDLE,
+  qualifiedKind,
+  qualifiedName,
+  resourceOwner,
+} from '../model/identity';
 import { byteOrder, canonicalJson } from '../model/names';
 import { KubeObject } from '../model/objects';
 import { REDACTED } from '../model/redaction';
 import { JsonValue } from '../model/values';
 import { resourceError, resourceName } from '../deploy/events';
 import { ChangeGrouper, FieldChange, FleetDiff, ObjectChange, StepError } from './compare';
-import { NAMESPACES_BUNDLE, objectKey } from './model';
 
 /** Pulumi's marker for a secret value inside a serialized property. */
 const SECRET_SIG = '4dabf18193072939515e22adb298388d';
@@ -15,8 +23,6 @@ export const SECRET_MASK = '[secret]';
 const BUNDLE_TYPE = 'fleetwright:deploy:BundleDeployment';
 const CLUSTER_TYPE = 'fleetwright:deploy:ClusterDeployment';
 const PROVIDER_TYPE = 'pulumi:providers:kubernetes';
-/** Pseudo-bundle under which a cluster's Kubernetes provider changes are reported. */
-export const PROVIDER_BUNDLE = '_provider';
 
 const DELETED_OUTSIDE = 'deleted outside fleetwright; `up` recreates it';
 
@@ -116,10 +122,16 @@ function replacementsOf(md: StepEventMetadata): string[] {
 
 /** `cluster`, `bundle` and object key of a resource name `<cluster>/<bundle>/<Kind.group>/…`. */
 function locate(name: string, type: string, obj: KubeObject | undefined): { cluster: string; bundle: string; object: string } {
-  const parts = name.split('/');
   if (type === PROVIDER_TYPE) return { cluster: name, bundle: PROVIDER_BUNDLE, object: 'kubernetes provider' };
-  const bundle = parts.length === 3 && parts[1] === 'namespaces' && type === 'kubernetes:core/v1:Namespace' ? NAMESPACES_BUNDLE : parts[1];
-  return { cluster: parts[0], bundle, object: obj ? objectKey(obj) : parts.slice(2).join('/') };
+  const id = parseResourceName(name);
+  if (!id || id.bundle === PROVIDER_BUNDLE) {
+    // Not a name fleetwright gives a Kubernetes object.
+    const owner = resourceOwner(name);
+    return { cluster: owner.cluster, bundle: owner.bundle ?? '', object: obj ? objectKey(obj) : name };
+  }
+  // Without a manifest, the object is shown as its resource name after `<cluster>/<bundle>/`.
+  const tail = id.bundle === NAMESPACES_BUNDLE ? id.name : `${qualifiedKind(id.kind, id.group)}/${qualifiedName(id.namespace, id.name)}`;
+  return { cluster: id.cluster, bundle: id.bundle, object: obj ? objectKey(obj) : tail };
 }
 
 /** `conflict with "kubectl" … : .spec.replicas` → the manager and the fields. */
@@ -184,7 +196,7 @@ export class LivePreviewCollector {
         continue;
       }
       if (type === BUNDLE_TYPE) {
-        const [cluster, bundle] = name.split('/');
+        const { cluster, bundle = '' } = resourceOwner(name);
         if (md.op === 'create' || md.op === 'delete') grouper.target(bundle, cluster, md.op === 'create');
         continue;
       }

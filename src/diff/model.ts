@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parseYaml, parseYamlDocuments } from '../model/yaml';
 import { DiffSourceError } from './errors';
 import { byteOrder } from '../model/names';
+import { NAMESPACES_BUNDLE, objectKey } from '../model/identity';
 import { KubeObject } from '../model/objects';
 import { NAMESPACES_FILE, SynthIndex } from '../synth/output';
 import { FleetSynthesis, SynthesizedObject } from '../synth/synth';
@@ -25,15 +26,6 @@ export interface DesiredState {
   readonly regions: Readonly<Record<string, string>>;
   /** cluster → bundle (or `_namespaces`) → objects by key. */
   readonly clusters: Readonly<Record<string, Readonly<Record<string, ReadonlyMap<string, DesiredObject>>>>>;
-}
-
-/** The pseudo-bundle holding the namespaces fleetwright creates for bundles. */
-export const NAMESPACES_BUNDLE = '_namespaces';
-
-/** `Kind.group namespace/name`: an object's identity, independent of its API version. */
-export function objectKey(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
-  const group = obj.apiVersion.includes('/') ? `.${obj.apiVersion.slice(0, obj.apiVersion.indexOf('/'))}` : '';
-  return `${obj.kind}${group} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
 }
 
 interface IndexEntry {

@@ -1,4 +1,5 @@
 import { FleetError } from '../model/errors';
+import { kindAndName } from '../model/identity';
 import { Fleet } from '../model/fleet';
 import { byteOrder, canonicalJson } from '../model/names';
 import { maskSecretValues, redact } from '../model/redaction';
@@ -129,7 +130,7 @@ export function compareClusters(fleet: Fleet, clusters: readonly string[]): Skew
     const objectClusters = new Map<string, string[]>();
     for (const n of on) {
       for (const o of byName.get(n)?.bundles.find((b) => b.name === bundle)?.objects ?? []) {
-        const key = `${o.id.kind} ${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}`;
+        const key = kindAndName(o.id);
         objectClusters.set(key, [...(objectClusters.get(key) ?? []), n]);
       }
     }
@@ -148,10 +149,10 @@ export function compareClusters(fleet: Fleet, clusters: readonly string[]): Skew
       );
       const flat = new Map<string, JsonValue>();
       for (const o of byName.get(n)?.bundles.find((b) => b.name === bundle)?.objects ?? []) {
-        if (`${o.id.kind} ${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}` in partialObjects) continue;
+        if (kindAndName(o.id) in partialObjects) continue;
         const m = structuredClone(redact(o.manifest));
         delete m.metadata.labels?.[CLUSTER_LABEL];
-        leaves(m, `${o.id.kind} ${o.id.namespace ? `${o.id.namespace}/` : ''}${o.id.name}:`, flat);
+        leaves(m, `${kindAndName(o.id)}:`, flat);
       }
       objects.set(n, new Map([...flat].map(([k, v]) => [k.replace(':.', ' '), { value: v }])));
     }

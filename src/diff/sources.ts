@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from '../exec/run';
 import { DiffSourceError } from './errors';
 import { DesiredState, readSynthDir } from './model';
 
@@ -61,7 +61,7 @@ function installedBin(projectDir: string): string {
  * Reads one side of a diff: a `synth` output folder, or a git ref of the repository that holds the
  * fleet project, exported to a temporary folder and synthesized there. The base revision is
  * synthesized with the fleetwright its own lockfile pins: the installed one when the lockfile
- * entries agree (or the revision has no lockfile, which the note says), else that revision's
+ * entries agree (or the revision pins none), else that revision's
  * dependencies are installed from its lockfile (`npm ci`) into the temporary folder; when that
  * fails the error says which version was pinned and how to proceed. Objects are read lazily from
  * the synthesized files, so the temporary folder lives until {@link LoadedSide.dispose}. A fleet
@@ -75,7 +75,7 @@ function installedBin(projectDir: string): string {
 export function loadSide(spec: string, projectDir: string, fleetModule: string): LoadedSide {
   if (fs.existsSync(spec) && fs.statSync(spec).isDirectory()) return { state: readSynthDir(spec), dispose: () => undefined };
   const git = (...args: string[]): string => {
-    const r = spawnSync('git', ['-C', projectDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync('git', ['-C', projectDir, ...args]);
     if (r.status !== 0)
       throw new DiffSourceError(
         `'${spec}' is neither a synth output folder nor a git ref of the repository holding ${projectDir}${r.stderr.trim() ? ` (${r.stderr.trim()})` : ''}; ` +
@@ -90,10 +90,16 @@ export function loadSide(spec: string, projectDir: string, fleetModule: string):
   try {
     const tree = path.join(tmp, 'tree');
     fs.mkdirSync(tree);
-    const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'sh', projectDir, commit, tree], {
-      encoding: 'utf8',
-    });
-    if (archive.status !== 0) throw new DiffSourceError(`could not export ${spec} (${commit.slice(0, 12)}): ${archive.stderr}`);
+    const tarball = path.join(tmp, 'tree.tar');
+    for (const [cmd, args] of [
+      ['git', ['-C', projectDir, 'archive', '--format=tar', `--output=${tarball}`, commit]],
+      ['tar', ['-x', '-f', tarball, '-C', tree]],
+    ] as const) {
+      const step = spawnSync(cmd, args);
+      if (step.status !== 0)
+        throw new DiffSourceError(`could not export ${spec} (${commit.slice(0, 12)}): ${step.error?.message ?? step.stderr}`);
+    }
+    fs.rmSync(tarball);
     const baseProject = path.join(tree, prefix);
     if (!fs.existsSync(path.join(baseProject, fleetModule))) {
       dispose();
@@ -103,15 +109,10 @@ export function loadSide(spec: string, projectDir: string, fleetModule: string):
     const basePin = pinnedFleetwright(baseProject);
     const headPin = pinnedFleetwright(projectDir);
     let bin = installedBin(projectDir);
-    if (!basePin) {
-      notes.push(`${spec} has no package-lock.json pinning fleetwright: synthesized with the installed fleetwright`);
-    } else if (!samePin(basePin, headPin)) {
+    // Without a lockfile entry at that revision, the installed fleetwright is the best match.
+    if (basePin && !samePin(basePin, headPin)) {
       // That revision pins another fleetwright: install exactly its lockfile.
-      const npm = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-        cwd: baseProject,
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-      });
+      const npm = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: baseProject });
       const pinnedBin = path.join(baseProject, 'node_modules', 'fleetwright', 'bin', 'fleetwright.js');
       if (npm.status !== 0 || !fs.existsSync(pinnedBin)) {
         throw new DiffSourceError(
@@ -130,7 +131,7 @@ export function loadSide(spec: string, projectDir: string, fleetModule: string):
     const out = path.join(tmp, 'dist');
     // The base revision was reviewed when it landed: its types are not checked again.
     const args = [bin, '--no-typecheck', '--fleet', path.join(baseProject, fleetModule), 'synth', '--out', out];
-    const r = spawnSync(process.execPath, args, { cwd: baseProject, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(process.execPath, args, { cwd: baseProject });
     if (r.status !== 0)
       throw new DiffSourceError(
         `synthesizing ${spec} (${commit.slice(0, 12)}) failed; fix the fleet at that revision or compare against another --base:\n` +

@@ -1,5 +1,3 @@
-import { byteOrder } from './names';
-
 /** Object metadata fleetwright reads and writes. */
 export interface ObjectMeta {
   /** Object name. */
@@ -26,17 +24,9 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-/** The identity of an object on one cluster. Two bundles may not emit the same one. */
-export interface ObjectId {
-  /** `group/version`. */
-  readonly apiVersion: string;
-  /** Kind. */
-  readonly kind: string;
-  /** Namespace, '' for cluster-scoped objects. */
-  readonly namespace: string;
-  /** Name. */
-  readonly name: string;
-}
+// The public API (src/index.ts) exports ObjectId from here; src/model/identity.ts owns it.
+// eslint-disable-next-line import-x/no-cycle -- a type-only re-export, erased at compile time: no runtime cycle
+export type { ObjectId } from './identity';
 
 /** Kinds that are cluster-scoped in every Kubernetes release fleetwright supports. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -103,36 +93,6 @@ export const APPLY_ORDER: readonly string[] = [
   'ValidatingWebhookConfiguration',
 ];
 
-const ORDER_INDEX = new Map(APPLY_ORDER.map((kind, i) => [kind, i]));
-
-/** The identity of an object; `clusterScoped` decides whether its namespace counts. */
-export function objectId(obj: KubeObject, clusterScoped: boolean): ObjectId {
-  return {
-    apiVersion: obj.apiVersion,
-    kind: obj.kind,
-    namespace: clusterScoped ? '' : (obj.metadata.namespace ?? ''),
-    name: obj.metadata.name,
-  };
-}
-
-/** `apiVersion/kind namespace/name` (or `apiVersion/kind name` when cluster-scoped). */
-export function describeObject(id: ObjectId): string {
-  return `${id.apiVersion}/${id.kind} ${id.namespace ? `${id.namespace}/` : ''}${id.name}`;
-}
-
-/** A key that sorts objects in apply order, then by kind, namespace and name. */
-export function compareApplyOrder(a: ObjectId, b: ObjectId): number {
-  const ia = ORDER_INDEX.get(a.kind) ?? APPLY_ORDER.length;
-  const ib = ORDER_INDEX.get(b.kind) ?? APPLY_ORDER.length;
-  return (
-    ia - ib ||
-    byteOrder(a.kind, b.kind) ||
-    byteOrder(a.apiVersion, b.apiVersion) ||
-    byteOrder(a.namespace, b.namespace) ||
-    byteOrder(a.name, b.name)
-  );
-}
-
 /**
  * Custom resource kinds that CRDs in `objects` declare as cluster-scoped (`spec.scope: Cluster`),
  * keyed by `group/kind`.
@@ -147,13 +107,6 @@ export function clusterScopedCustomKinds(objects: readonly KubeObject[]): Set<st
     }
   }
   return kinds;
-}
-
-/** Whether an object is cluster-scoped, given the custom kinds the fleet's CRDs declare. */
-export function isClusterScoped(obj: KubeObject, customClusterKinds: ReadonlySet<string>): boolean {
-  if (CLUSTER_SCOPED_KINDS.has(obj.kind)) return true;
-  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
-  return customClusterKinds.has(`${group}/${obj.kind}`);
 }
 
 /** The pod specs inside a workload object (Pod, Deployment, CronJob, …), for image rewriting. */

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { userFrame } from '../model/frames';
 
 /** Thrown for bad command-line input; the CLI prints the message and exits 1. */
 export class UsageError extends Error {
@@ -50,15 +51,4 @@ function describeCause(cause: unknown, frame: string | undefined): string {
   return `${cause.name === 'Error' ? '' : `${cause.name}: `}${message}; fix the code that threw it${frame ? ' (below)' : ''}`;
 }
 
-const INTERNAL = [`${path.sep}node_modules${path.sep}`, 'node:internal', path.resolve(__dirname, '..') + path.sep];
-
-/** The first frame of a stack that is neither Node's, a dependency's nor fleetwright's own. */
-export function userFrame(error: unknown): string | undefined {
-  if (!(error instanceof Error) || !error.stack) return undefined;
-  for (const line of error.stack.split('\n').slice(1)) {
-    const frame = line.trim().replace(/^at /, '');
-    if (!line.trim().startsWith('at ') || INTERNAL.some((p) => frame.includes(p))) continue;
-    return frame;
-  }
-  return undefined;
-}
+export { userFrame } from '../model/frames';

@@ -49,7 +49,7 @@ export function loadFleet(modulePath?: string, options: LoadOptions = defaults):
   const file = path.resolve(modulePath);
   if (!fs.existsSync(file)) {
     throw new UsageError(
-      `--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet/index.ts)`,
+      `--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet.ts)`,
     );
   }
   if (isTypeScriptModule(file) && (options.typecheck ?? true)) {

@@ -77,7 +77,7 @@ export function isTypeScriptModule(file: string): boolean {
 
 // fleetwright's own sources (constructs/, cli/, …): checked by its build, not with each fleet.
 const PACKAGE_ROOT = path.resolve(__dirname, '..', '..');
-const OWN_DIRS = ['constructs', 'cli', 'deploy', 'diff', 'dev', 'lib'].map((d) => path.join(PACKAGE_ROOT, d) + path.sep);
+const OWN_DIRS = ['src', 'lib'].map((d) => path.join(PACKAGE_ROOT, d) + path.sep);
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

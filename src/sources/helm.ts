@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from '../exec/run';
 import { parseYaml } from '../model/yaml';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { byteOrder, canonicalJson } from '../model/names';
@@ -47,7 +47,7 @@ export function hashOnce(memo: Map<string, string>, fileOrDir: string): string {
 
 /** Runs a toolchain binary; a missing binary is a clear error. */
 function runTool(tool: string, args: readonly string[], subject: string, cwd?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, cwd, env: process.env });
+  const r = spawnSync(tool, args, { cwd });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new SourceError(subject, `${tool} is not on PATH; run \`bash toolchain/setup.sh --only ${tool} && source toolchain/env.sh\``);
   }
@@ -102,7 +102,7 @@ export interface KustomizeOptions {
   readonly root?: string;
 }
 
-/** Options of {@link helmSource}. */
+/** Options of {@link Source.helm}. */
 export interface HelmSourceOptions {
   /** A local chart folder (with `Chart.yaml`) or a packaged chart (`.tgz`). Remote charts are refused: vendor them. */
   readonly chart: string;

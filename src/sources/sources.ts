@@ -5,6 +5,7 @@ import { isCollection, parseAllDocuments, visit } from 'yaml';
 import { ReadCache, trackReads } from './_tracking';
 import { helmSource, HelmSourceOptions, KustomizeOptions, kustomizeSource } from './helm';
 import { describeNonObject, displayPath, objectsOf } from './common';
+import { frameLocation, userFrame } from '../model/frames';
 import { BundleContext, IBundleSource, SourceError } from '../model/source';
 export { displayPath, objectsOf } from './common';
 export { BundleContext, IBundleSource, SourceError } from '../model/source';
@@ -14,18 +15,10 @@ import { KubeObject } from '../model/objects';
 /** Builds cdk8s constructs into the given chart for one cluster. */
 export type ChartFactory = (chart: Chart, ctx: BundleContext) => void;
 
-const OWN_CODE = path.resolve(__dirname) + path.sep;
-
-/** The first frame of an error's stack in the user's code: not Node's, a dependency's or fleetwright's own. */
-function userFrame(error: unknown): string | undefined {
-  if (!(error instanceof Error) || !error.stack) return undefined;
-  for (const line of error.stack.split('\n').slice(1)) {
-    const frame = line.trim().replace(/^at /, '');
-    if (!line.trim().startsWith('at ') || /node_modules|node:internal|<anonymous>$/.test(frame) || frame.includes(OWN_CODE)) continue;
-    const m = /\(?([^()]+:\d+:\d+)\)?$/.exec(frame);
-    return m ? displayPath(m[1]) : frame;
-  }
-  return undefined;
+/** Where in the user's code an error was thrown, as messages show it. */
+function userLocation(error: unknown): string | undefined {
+  const frame = userFrame(error);
+  return frame === undefined ? undefined : displayPath(frameLocation(frame));
 }
 
 class ChartSource implements IBundleSource {
@@ -65,7 +58,7 @@ class ChartSource implements IBundleSource {
       if (e instanceof SourceError) throw e;
       // The user's code failed: its message, the line of theirs that threw and the fix (the
       // fleet reports it for the bundle on the cluster).
-      const frame = userFrame(e);
+      const frame = userLocation(e);
       const message = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message.split('\n')[0]}` : String(e);
       throw new Error(`${message}${frame ? ` (at ${frame})` : ''}; fix the factory`);
     }

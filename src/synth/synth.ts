@@ -7,16 +7,8 @@ import { FleetValidationError, Problem, ProblemList } from '../model/errors';
 import { Fleet } from '../model/fleet';
 import { Kubeconfig } from '../model/kubeconfig';
 import { byteOrder, sha256 } from '../model/names';
-import {
-  clusterScopedCustomKinds,
-  compareApplyOrder,
-  describeObject,
-  isClusterScoped,
-  KubeObject,
-  ObjectId,
-  objectId,
-  rewriteImages,
-} from '../model/objects';
+import { compareApplyOrder, describeObject, isClusterScoped, ObjectId, objectId } from '../model/identity';
+import { clusterScopedCustomKinds, KubeObject, rewriteImages } from '../model/objects';
 import { toYamlDocument } from '../model/yaml';
 import { registerSecretsOf } from '../model/redaction';
 import { RegionOverlay } from '../model/region-overlay';

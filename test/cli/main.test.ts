@@ -4,6 +4,8 @@ import { main } from '../../src/cli/main';
 import { tmpDir } from '../util';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'fleets', name);
+/** The example fleet project (six clusters in three regions), passed explicitly: the repository root is no fleet project. */
+const EDGE_FLEET = path.join(__dirname, '..', '..', 'examples', 'edge-fleet', 'fleet.ts');
 
 // The first load of a .ts --fleet module type-checks it cold (seconds on a busy machine).
 jest.setTimeout(60_000);
@@ -15,15 +17,18 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+/** Runs a command on the example edge fleet. */
+const edge = (...args: string[]) => run('--fleet', EDGE_FLEET, ...args);
+
 describe('fleetwright synth', () => {
   let dir: string;
   let cleanup: () => void;
   beforeEach(() => ({ dir, cleanup } = tmpDir()));
   afterEach(() => cleanup());
 
-  test("writes the sample fleet's 6 cluster folders and index.json", async () => {
+  test("writes the edge fleet's 6 cluster folders and index.json", async () => {
     const out = path.join(dir, 'dist');
-    const r = await run('synth', '--out', out);
+    const r = await edge('synth', '--out', out);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toMatch(/^synthesized 6 clusters, \d+ objects, \d+ files into /);
     const index = JSON.parse(fs.readFileSync(path.join(out, 'index.json'), 'utf8')) as {
@@ -49,13 +54,13 @@ describe('fleetwright synth', () => {
       walk(d);
       return files;
     };
-    await run('synth', '--out', path.join(dir, 'one'));
-    await run('synth', '--out', path.join(dir, 'two'));
+    await edge('synth', '--out', path.join(dir, 'one'));
+    await edge('synth', '--out', path.join(dir, 'two'));
     expect(read(path.join(dir, 'two'))).toEqual(read(path.join(dir, 'one')));
   });
 
   test('--region writes only that region', async () => {
-    await run('synth', '--region', 'onprem', '--out', path.join(dir, 'dist'));
+    await edge('synth', '--region', 'onprem', '--out', path.join(dir, 'dist'));
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['.fleetwright-owned.json', 'index.json', 'onprem']);
   });
 
@@ -74,7 +79,7 @@ describe('fleetwright synth', () => {
     const r = await run('--fleet', 'nope.ts', 'synth');
     expect(r).toMatchObject({
       code: 1,
-      err: 'error: --fleet nope.ts: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet/index.ts)\n',
+      err: 'error: --fleet nope.ts: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet.ts)\n',
     });
   });
 
@@ -87,7 +92,7 @@ describe('fleetwright synth', () => {
 
 describe('fleetwright targets', () => {
   test('prints the bundle × cluster matrix and why bundles are missing', async () => {
-    const r = await run('targets');
+    const r = await edge('targets');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/bundle\s+│\s+edge-onprem-1/);
     expect(r.out).toContain('prod-policies on edge-us-west-2: no target matches: prod [clusterSelector(env=prod)]');
@@ -95,7 +100,7 @@ describe('fleetwright targets', () => {
   });
 
   test('--json gives one cell per bundle and cluster', async () => {
-    const cells = JSON.parse((await run('targets', '--json')).out) as { bundle: string; deployed: boolean }[];
+    const cells = JSON.parse((await edge('targets', '--json')).out) as { bundle: string; deployed: boolean }[];
     expect(cells).toHaveLength(36);
     expect(cells.filter((c) => c.bundle === 'prod-policies' && c.deployed)).toHaveLength(3);
   });
@@ -103,7 +108,7 @@ describe('fleetwright targets', () => {
 
 describe('fleetwright explain', () => {
   test('prints values with their layers', async () => {
-    const r = await run('explain', 'edge-us-east-2', 'web');
+    const r = await edge('explain', 'edge-us-east-2', 'web');
     expect(r.code).toBe(0);
     expect(r.out).toContain("bundle 'web' on cluster 'edge-us-east-2': deployed (target 'all' matches; customized by 'test')");
     expect(r.out).toMatch(/replicas\s+│\s+2\s+│\s+customization\s+│\s+test/);
@@ -111,13 +116,13 @@ describe('fleetwright explain', () => {
   });
 
   test('fails for an unknown cluster with exit code 1', async () => {
-    const r = await run('explain', 'nope', 'web');
+    const r = await edge('explain', 'nope', 'web');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: cluster 'nope' does not exist/);
   });
 
   test('fails for missing arguments', async () => {
-    const r = await run('explain');
+    const r = await edge('explain');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/missing required argument 'cluster'/);
   });
@@ -128,12 +133,12 @@ describe('fleetwright diff', () => {
   let cleanup: () => void;
   beforeAll(async () => {
     ({ dir, cleanup } = tmpDir());
-    await run('synth', '--out', path.join(dir, 'base'));
+    await edge('synth', '--out', path.join(dir, 'base'));
   });
   afterAll(() => cleanup());
 
   test('exits 0 when nothing changes', async () => {
-    const r = await run('diff', '--base', path.join(dir, 'base'));
+    const r = await edge('diff', '--base', path.join(dir, 'base'));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/no changes\n$/);
   });
@@ -147,24 +152,24 @@ describe('fleetwright diff', () => {
   });
 
   test('compares against a git ref by synthesizing that revision', async () => {
-    const r = await run('diff', '--base', 'HEAD', '--format', 'json');
+    const r = await edge('diff', '--base', 'HEAD', '--format', 'json');
     expect([0, 2]).toContain(r.code);
     expect(JSON.parse(r.out)).toMatchObject({ schemaVersion: 1, base: 'HEAD', head: 'working tree' });
   }, 120_000);
 
   test('exits 1 for a base that is neither a folder nor a git ref', async () => {
-    const r = await run('diff', '--base', 'no-such-ref-or-dir');
+    const r = await edge('diff', '--base', 'no-such-ref-or-dir');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/'no-such-ref-or-dir' is neither a synth output folder nor a git ref/);
   });
 
   test('exits 1 for an unknown format', async () => {
-    const r = await run('diff', '--base', path.join(dir, 'base'), '--format', 'html');
+    const r = await edge('diff', '--base', path.join(dir, 'base'), '--format', 'html');
     expect(r).toMatchObject({ code: 1, err: 'error: --format html: use text, markdown or json\n' });
   });
 
   test('preview checks its format before opening any stack', async () => {
-    const r = await run('preview', '--format', 'yaml');
+    const r = await edge('preview', '--format', 'yaml');
     expect(r).toMatchObject({ code: 1, err: 'error: --format yaml: use text, markdown or json\n' });
   });
 });

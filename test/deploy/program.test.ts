@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { objectResourceName, typeToken } from '../../src/deploy/components';
+import { resourceName, typeToken } from '../../src/model/identity';
 import { resolveKubeconfigs } from '../../src/deploy/kubeconfig';
 import { FleetStackOutputs } from '../../src/deploy/outputs';
 import { fleetProgram } from '../../src/deploy/program';
@@ -10,7 +10,7 @@ import { Cluster } from '../../src/model/cluster';
 import { Fleet } from '../../src/model/fleet';
 import { Kubeconfig } from '../../src/model/kubeconfig';
 import { synthesizeFleet } from '../../src/synth/synth';
-import { defineFleet } from '../../fleet';
+import { defineFleet } from '../../examples/edge-fleet/fleet';
 import { configBundle, smallFleet, tmpDir } from '../util';
 
 interface Registered {
@@ -160,17 +160,10 @@ describe('resolveKubeconfigs', () => {
   });
 });
 
-test("typeToken and objectResourceName follow the provider's tokens and stay stable across API versions", () => {
+test("typeToken and resourceName follow the provider's tokens and stay stable across API versions", () => {
   expect(typeToken({ apiVersion: 'v1', kind: 'ConfigMap' })).toBe('kubernetes:core/v1:ConfigMap');
   expect(typeToken({ apiVersion: 'apps/v1', kind: 'Deployment' })).toBe('kubernetes:apps/v1:Deployment');
-  const obj = (apiVersion: string) => ({
-    id: { apiVersion, kind: 'Ingress', namespace: 'web', name: 'x' },
-    manifest: { apiVersion, kind: 'Ingress', metadata: { name: 'x' } },
-    yaml: '',
-    sha256: '',
-  });
-  expect(objectResourceName('c1', 'web', obj('networking.k8s.io/v1'))).toBe('c1/web/Ingress.networking.k8s.io/web/x');
-  expect(objectResourceName('c1', 'web', obj('networking.k8s.io/v1beta1'))).toBe(
-    objectResourceName('c1', 'web', obj('networking.k8s.io/v1')),
-  );
+  const obj = (apiVersion: string) => ({ apiVersion, kind: 'Ingress', namespace: 'web', name: 'x' });
+  expect(resourceName('c1', 'web', obj('networking.k8s.io/v1'))).toBe('c1/web/Ingress.networking.k8s.io/web/x');
+  expect(resourceName('c1', 'web', obj('networking.k8s.io/v1beta1'))).toBe(resourceName('c1', 'web', obj('networking.k8s.io/v1')));
 });

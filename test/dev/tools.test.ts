@@ -10,7 +10,7 @@ describe('tools', () => {
     process.env.PATH = '/nonexistent';
     try {
       expect(() => findTool('kwokctl')).toThrow(
-        new ToolError("'kwokctl' is not on PATH; build the toolchain with `bash toolchain/setup.sh` and run `source toolchain/env.sh`"),
+        new ToolError("'kwokctl' is not on PATH; build the toolchain with `npx fleetwright toolchain setup` (fleetwright finds it in ~/.cache/fleetwright)"),
       );
     } finally {
       process.env.PATH = saved;

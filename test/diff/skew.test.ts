@@ -1,6 +1,6 @@
 import { FleetError } from '../../src/model/errors';
 import { compareClusters, renderSkew, resolveClusters } from '../../src/diff/skew';
-import { defineFleet } from '../../fleet';
+import { defineFleet } from '../../examples/edge-fleet/fleet';
 
 describe('compare', () => {
   test('resolves clusters, groups and regions', () => {

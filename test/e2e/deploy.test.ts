@@ -14,7 +14,7 @@ import { consumerProgram } from '../../examples/consumer';
 import { FleetStackOutputs } from '../../src/deploy/outputs';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
 import { runOk } from '../../src/dev/tools';
-import { defineFleet, SampleFleetOptions } from '../../fleet';
+import { defineFleet, SampleFleetOptions } from '../../examples/edge-fleet/fleet';
 import { runPreviewCommand } from '../../src/cli/deploy';
 import type { FleetDiff } from '../../src/diff/compare';
 import { e2eStateDir, fleetObjects, kubectl } from './helpers';
@@ -22,6 +22,8 @@ import { e2eStateDir, fleetObjects, kubectl } from './helpers';
 jest.setTimeout(30 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** The example fleet project the e2e tests deploy from (its Pulumi.yaml, stacks/ and .fleetwright/). */
+const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
 const REGIONS = ['onprem', 'us-east', 'us-west'];
 const KINDS = [
   'namespaces',
@@ -42,7 +44,7 @@ async function up(
   region: string,
   options: SampleFleetOptions = {},
 ): Promise<{ ops: Record<string, OpType[]>; outputs: FleetStackOutputs; failures: string[] }> {
-  const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet(options) });
+  const stack = await openStack({ root: PROJECT, region, local: true, fleet: () => defineFleet(options) });
   const collector = new EventCollector();
   const ops: Record<string, OpType[]> = {};
   try {
@@ -96,7 +98,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (paths) await devDown(paths, () => undefined);
   if (process.env.FLEETWRIGHT_STATE) fs.rmSync(process.env.FLEETWRIGHT_STATE, { recursive: true, force: true });
-  for (const region of REGIONS) fs.rmSync(path.join(ROOT, 'stacks', `Pulumi.local-${region}.yaml`), { force: true });
+  for (const region of REGIONS) fs.rmSync(path.join(PROJECT, 'stacks', `Pulumi.local-${region}.yaml`), { force: true });
   process.env.FLEETWRIGHT_STATE = savedState;
 });
 
@@ -125,11 +127,11 @@ test('another team reads the outputs with StackReference (examples/consumer)', a
       stackName: 'consumer',
       projectName: 'fleet-consumer',
       program: async () => {
-        const o = consumerProgram('organization/fleetwright/local-us-west');
+        const o = consumerProgram('organization/edge-fleet/local-us-west');
         return { webEndpoints: o.webEndpoints, notReady: o.notReady };
       },
     },
-    { workDir: path.join(ROOT, 'examples', 'consumer'), envVars: pulumiEnv(ROOT) },
+    { workDir: path.join(ROOT, 'examples', 'consumer'), envVars: pulumiEnv(PROJECT) },
   );
   try {
     const r = await stack.up({ color: 'never' });
@@ -145,7 +147,7 @@ test('another team reads the outputs with StackReference (examples/consumer)', a
 
 test('a second up makes no changes', async () => {
   for (const region of REGIONS) {
-    const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet() });
+    const stack = await openStack({ root: PROJECT, region, local: true, fleet: () => defineFleet() });
     const preview = await stack.preview({ color: 'never' });
     expect(Object.keys(preview.changeSummary).filter((op) => op !== 'same')).toEqual([]);
   }
@@ -191,7 +193,7 @@ test('preview --refresh shows changes made on the clusters as drift; up --refres
     process.execPath,
     [path.join(ROOT, 'bin', 'fleetwright.js'), 'preview', '--local', '--region', 'onprem', '--refresh', '--format', 'json'],
     {
-      cwd: ROOT,
+      cwd: PROJECT,
       encoding: 'utf8',
       env: process.env,
     },
@@ -211,7 +213,7 @@ test('preview --refresh shows changes made on the clusters as drift; up --refres
   );
   // Hand the field back (same value as the fleet's), then let up put back what was deleted.
   await kubectl(kc('edge-onprem-1'), 'scale', '-n', 'web', 'deployment/web', '--replicas=3');
-  const stack = await openStack({ root: ROOT, region: 'onprem', local: true, fleet: () => defineFleet() });
+  const stack = await openStack({ root: PROJECT, region: 'onprem', local: true, fleet: () => defineFleet() });
   await stack.up({ color: 'never', refresh: true });
   expect(await kubectl(kc('edge-onprem-2'), 'get', '-n', 'hello', 'service', 'onprem-hello', '-o', 'name')).toBe('service/onprem-hello\n');
   expect((await preview(['onprem'], {}, true)).code).toBe(0);
@@ -251,7 +253,7 @@ test('a cluster down during up fails its partition, naming it, and leaves later 
       '--region',
       'us-east',
     ],
-    { cwd: ROOT, encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 },
+    { cwd: PROJECT, encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 },
   );
   expect(failed.status).toBe(1);
   expect(failed.stderr).toMatch(/rollout of region 'us-east' failed in partition 'canary' on cluster\(s\) edge-us-east-2/);
@@ -278,7 +280,7 @@ test('a cluster down during up fails its partition, naming it, and leaves later 
 
 test('destroy leaves no fleet object on any cluster', async () => {
   for (const region of REGIONS) {
-    const stack = await openStack({ root: ROOT, region, local: true, fleet: () => defineFleet() });
+    const stack = await openStack({ root: PROJECT, region, local: true, fleet: () => defineFleet() });
     await stack.destroy({ color: 'never' });
   }
   for (const objects of Object.values(await live())) expect(objects).toEqual([]);

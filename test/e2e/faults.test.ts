@@ -42,6 +42,8 @@ import {
 jest.setTimeout(20 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** The example fleet project the e2e tests deploy from (its Pulumi.yaml, stacks/ and .fleetwright/). */
+const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
 const REGION = 'faults';
 const STACK = `local-${REGION}`;
 const FLEET_MODULE = path.join(__dirname, 'faults-fleet.ts');
@@ -59,7 +61,7 @@ const extraSecrets: string[] = [];
 /** Processes this file started itself (a restarted API server), stopped in afterAll. */
 const ownPids: number[] = [];
 
-const ref = (): StackRef => ({ stack: STACK, region: REGION, project: 'fleetwright', env: pulumiEnv(ROOT), rerun: '' });
+const ref = (): StackRef => ({ stack: STACK, region: REGION, project: 'edge-fleet', env: pulumiEnv(PROJECT), rerun: '' });
 
 /** Starts `fleetwright --fleet faults-fleet.ts up --local --region faults` at a variant of the fleet. */
 function startUp(variant: string): CliProcess {
@@ -110,7 +112,7 @@ async function live(): Promise<Record<string, string[]>> {
 }
 
 async function exported(): Promise<{ deployment?: unknown }> {
-  const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: ROOT }, { envVars: pulumiEnv(ROOT) });
+  const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: PROJECT }, { envVars: pulumiEnv(PROJECT) });
   return (await stack.exportStack()) as { deployment?: unknown };
 }
 
@@ -271,7 +273,7 @@ afterAll(async () => {
   if (paths) await devDown(paths, () => undefined);
   for (const pid of ownPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
   if (state) fs.rmSync(state, { recursive: true, force: true });
-  fs.rmSync(path.join(ROOT, 'stacks', `Pulumi.${STACK}.yaml`), { force: true });
+  fs.rmSync(path.join(PROJECT, 'stacks', `Pulumi.${STACK}.yaml`), { force: true });
   process.env.FLEETWRIGHT_STATE = savedState;
 });
 
@@ -358,7 +360,7 @@ test('a stale lock of a run that crashed on another machine: the run names it an
 
   // The user's shell: the toolchain on PATH, none of fleetwright's own Pulumi settings.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^PULUMI_(BACKEND_URL|CONFIG_PASSPHRASE)/.test(k)));
-  const cancel = spawnSync('bash', ['-c', command as string], { cwd: ROOT, env, encoding: 'utf8' });
+  const cancel = spawnSync('bash', ['-c', command as string], { cwd: PROJECT, env, encoding: 'utf8' });
   printed.push(cancel.stdout, cancel.stderr);
   expect({ status: cancel.status, stderr: cancel.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
   expect(stackLocks(ref())).toEqual([]);

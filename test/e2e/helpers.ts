@@ -64,12 +64,12 @@ export interface CliProcess {
 /** Every CLI process started by {@link startCli}, to clean up after a failed test. */
 export const startedCli: CliProcess[] = [];
 
-/** Starts `node bin/fleetwright.js <args>` as a user would, in its own process group. */
+/** Starts `node bin/fleetwright.js <args>` as a user would, in the example project, in its own process group. */
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv): CliProcess {
   const root = path.resolve(__dirname, '..', '..');
   const started = Date.now();
   const child = spawn(process.execPath, [path.join(root, 'bin', 'fleetwright.js'), ...args], {
-    cwd: root,
+    cwd: path.join(root, 'examples', 'edge-fleet'),
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

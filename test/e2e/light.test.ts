@@ -9,12 +9,14 @@ import * as path from 'node:path';
 import { pulumiEnv, writeLocalStackConfig } from '../../src/deploy/automation';
 import { devDown, devStatus, devUp, LocalFleetMode, LocalFleetPaths, readState } from '../../src/dev/local-fleet';
 import { alive } from '../../src/dev/tools';
-import { defineFleet } from '../../fleet';
+import { defineFleet } from '../../examples/edge-fleet/fleet';
 import { e2eStateDir, fleetObjects } from './helpers';
 
 jest.setTimeout(10 * 60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/** The example fleet project the e2e tests deploy from (its Pulumi.yaml, stacks/ and .fleetwright/). */
+const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
 const savedState = process.env.FLEETWRIGHT_STATE;
 let paths: LocalFleetPaths;
 
@@ -28,7 +30,7 @@ beforeAll(() => {
 afterAll(async () => {
   await devDown(paths, () => undefined);
   fs.rmSync(process.env.FLEETWRIGHT_STATE as string, { recursive: true, force: true });
-  fs.rmSync(path.join(ROOT, 'stacks', 'Pulumi.local-onprem.yaml'), { force: true });
+  fs.rmSync(path.join(PROJECT, 'stacks', 'Pulumi.local-onprem.yaml'), { force: true });
   process.env.FLEETWRIGHT_STATE = savedState;
 });
 
@@ -43,11 +45,11 @@ test('dev up --light starts healthy API servers, and a second dev up changes not
 });
 
 test('plain `pulumi up -s local-onprem` deploys the region through the language host', async () => {
-  writeLocalStackConfig(ROOT, 'onprem', { 'fleetwright:skipAwait': 'true' });
-  const env = { ...process.env, ...pulumiEnv(ROOT) };
-  spawnSync('pulumi', ['stack', 'select', '--create', 'local-onprem', '--non-interactive'], { cwd: ROOT, env });
+  writeLocalStackConfig(PROJECT, 'onprem', { 'fleetwright:skipAwait': 'true' });
+  const env = { ...process.env, ...pulumiEnv(PROJECT) };
+  spawnSync('pulumi', ['stack', 'select', '--create', 'local-onprem', '--non-interactive'], { cwd: PROJECT, env });
   const up = spawnSync('pulumi', ['up', '--yes', '--skip-preview', '-s', 'local-onprem', '--non-interactive'], {
-    cwd: ROOT,
+    cwd: PROJECT,
     env,
     encoding: 'utf8',
   });
@@ -61,12 +63,12 @@ test('plain `pulumi up -s local-onprem` deploys the region through the language 
     'PodDisruptionBudget/web/web',
   ]);
   const preview = spawnSync('pulumi', ['preview', '--expect-no-changes', '-s', 'local-onprem', '--non-interactive'], {
-    cwd: ROOT,
+    cwd: PROJECT,
     env,
     encoding: 'utf8',
   });
   expect(preview.status).toBe(0);
-  spawnSync('pulumi', ['stack', 'rm', '--yes', '--force', '--preserve-config', '-s', 'local-onprem'], { cwd: ROOT, env });
+  spawnSync('pulumi', ['stack', 'rm', '--yes', '--force', '--preserve-config', '-s', 'local-onprem'], { cwd: PROJECT, env });
 });
 
 test('dev down stops every process it started', async () => {

@@ -1,7 +1,8 @@
 import { clearRenderCache, renderStats } from '../../src/sources/helm';
 import { synthFiles } from '../../src/synth/output';
 import { synthesizeFleet } from '../../src/synth/synth';
-import { defineFleet, SAMPLE_CLUSTERS } from '../../fleet';
+import { rolloutPlan } from '../../src/model/placement';
+import { defineFleet, SAMPLE_CLUSTERS } from '../../examples/edge-fleet/fleet';
 
 const clustersWith = (bundle: string) =>
   synthesizeFleet(defineFleet())
@@ -116,5 +117,15 @@ describe('the sample fleet', () => {
     const shuffled = synthFiles(synthesizeFleet(defineFleet({ clusters: [...SAMPLE_CLUSTERS].reverse() })));
     expect([...twice]).toEqual([...once]);
     expect([...shuffled]).toEqual([...once]);
+  });
+});
+
+test('the edge fleet rolls each region out to its canary before prod', () => {
+  expect(rolloutPlan(defineFleet(), 'onprem')).toEqual({
+    partitions: [
+      { name: 'canary', waves: [['edge-onprem-2']], maxUnavailable: 1 },
+      { name: 'prod', waves: [['edge-onprem-1']], maxUnavailable: 1 },
+    ],
+    notRolledOut: [],
   });
 });

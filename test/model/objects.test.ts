@@ -1,4 +1,5 @@
-import { compareApplyOrder, isClusterScoped, KubeObject, objectId, rewriteImage, rewriteImages } from '../../src/model/objects';
+import { compareApplyOrder, isClusterScoped, objectId } from '../../src/model/identity';
+import { KubeObject, rewriteImage, rewriteImages } from '../../src/model/objects';
 import { redact, REDACTED } from '../../src/model/redaction';
 
 describe('rewriteImage', () => {

@@ -1,7 +1,5 @@
-import { rolloutPlan } from '../../src/model/placement';
 import { ClusterCount, planRollout } from '../../src/model/rollout';
 import { ClusterFacts } from '../../src/model/targeting';
-import { defineFleet } from '../../fleet';
 
 const clusters = (n: number, env: (i: number) => string = (i) => (i % 2 ? 'prod' : 'dev')): ClusterFacts[] =>
   Array.from({ length: n }, (_, i) => ({ name: `c${String(i).padStart(3, '0')}`, labels: { env: env(i) }, groups: [] }));
@@ -60,15 +58,5 @@ describe('planRollout', () => {
     expect(ClusterCount.percent(50).resolve(7)).toBe(3);
     expect(ClusterCount.of(10).resolve(4)).toBe(4);
     expect(ClusterCount.percent(10).toString()).toBe('10%');
-  });
-});
-
-test('the sample fleet rolls each region out to its canary before prod', () => {
-  expect(rolloutPlan(defineFleet(), 'onprem')).toEqual({
-    partitions: [
-      { name: 'canary', waves: [['edge-onprem-2']], maxUnavailable: 1 },
-      { name: 'prod', waves: [['edge-onprem-1']], maxUnavailable: 1 },
-    ],
-    notRolledOut: [],
   });
 });

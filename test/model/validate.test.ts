@@ -150,7 +150,7 @@ describe('validation errors', () => {
     });
     expect(problemsOf(() => synthesizeFleet(fleet))).toEqual([
       expect.stringMatching(
-        /^error: bundle 'b' on cluster 'a': chart broken failed: boom \(at test\/constructs\/validate\.test\.ts:\d+:\d+\); fix the factory$/,
+        /^error: bundle 'b' on cluster 'a': chart broken failed: boom \(at test\/model\/validate\.test\.ts:\d+:\d+\); fix the factory$/,
       ),
     ]);
   });

@@ -50,7 +50,7 @@ test("userFrame skips Node's, dependencies' and fleetwright's frames", () => {
     'Error: x',
     '    at Object.<anonymous> (/work/main/node_modules/tsx/dist/x.js:1:1)',
     '    at node:internal/modules/cjs/loader:1:1',
-    `    at loadFleet (${__dirname.replace(/test\/cli$/, 'cli')}/load.js:3:3)`,
+    `    at loadFleet (${__dirname.replace(/test\/project$/, 'src/project')}/load.js:3:3)`,
     '    at fleet (/home/team/fleet.ts:12:7)',
   ].join('\n');
   expect(userFrame(e)).toBe('fleet (/home/team/fleet.ts:12:7)');

@@ -1,7 +1,7 @@
 import { FleetError } from '../../src/model/errors';
 import { ValueLayer } from '../../src/model/values';
 import { explain } from '../../src/synth/explain';
-import { defineFleet } from '../../fleet';
+import { defineFleet } from '../../examples/edge-fleet/fleet';
 
 describe('explain', () => {
   test('gives each effective value with the layer it came from', () => {

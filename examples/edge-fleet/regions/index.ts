@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { RegionOverlay } from '../src/model/region-overlay';
+import { RegionOverlay } from 'fleetwright';
 
 /**
  * The sample fleet's region overlays: each region pulls images from its own registry mirror, tags

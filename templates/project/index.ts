@@ -1,0 +1,5 @@
+/** The Pulumi program (`Pulumi.yaml` `main`): `pulumi up -s <region>` (or `npx fleetwright up`) deploys that region of the fleet. */
+import { deployFleet } from 'fleetwright/pulumi';
+import fleet from './fleet';
+
+export = deployFleet(fleet);
