@@ -17,8 +17,14 @@ const layering = [
   {
     target: './src/model',
     // The pure model: no other layer, no entry points (src/pulumi, src/testing, src/index.ts).
-    from: [...above('model'), './src/pulumi', './src/testing', './src/index.ts'],
+    from: [...above('model'), './src/exec', './src/pulumi', './src/testing', './src/index.ts'],
     message: 'src/model is the pure fleet model: it imports no other layer (see eslint.config.mjs).',
+  },
+  {
+    // Running processes (cross-spawn): a leaf the I/O layers use; it imports none of them.
+    target: './src/exec',
+    from: above('model'),
+    message: 'src/exec runs processes: it imports only src/model (if anything).',
   },
   ...['sources', 'synth', 'project', 'deploy', 'diff', 'dev'].map((l) => ({
     target: `./src/${l}`,
@@ -43,6 +49,8 @@ export default tseslint.config(
       'test/global-setup.js',
       'bin/**',
       'examples/**/node_modules/**',
+      // Skeletons of a user's project (fleetwright init), type-checked by their own tsconfig.
+      'templates/**',
     ],
   },
   eslint.configs.recommended,
@@ -88,6 +96,23 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Node scripts and entry files written as CommonJS.
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        exports: 'writable',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['test/**/*.ts'],

@@ -21,7 +21,7 @@ export { EffectiveValues, ExplainedValue, JsonValue, ValueLayer, valueAt, ValueO
 export { JsonSchema, JsonSchemaType } from './model/values-schema';
 export { FleetError, FleetValidationError, formatProblem, Problem, Severity } from './model/errors';
 export { KubeObject, ObjectId, ObjectMeta } from './model/objects';
-export { BundleContext, IBundleSource, SourceError } from './model/source';
+export { BundleContext, IBundleSource, RenderStats, SourceError, SynthesisRun } from './model/source';
 export { placementMatrix, PlacementCell, rolloutPlan } from './model/placement';
 export { validateFleet } from './model/validate';
 

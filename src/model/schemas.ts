@@ -16,8 +16,7 @@ import { checkValues, describeValue, formatPropertyPath } from './values';
 /** An error map: the message for a value a schema refuses. */
 type ErrorFor = (input: unknown) => string;
 
-/** `is <value>, but must be <allowed>; <fix>`, or `is missing, …` for an absent required property. */
-/** @internal */
+/** `is <value>, but must be <allowed>; <fix>`, or `is missing, …` for an absent required property. @internal */
 export function mustBe(allowed: string, fix?: string | ((input: unknown) => string | undefined)): ErrorFor {
   return (input) => {
     const f = typeof fix === 'function' ? fix(input) : fix;
@@ -25,8 +24,7 @@ export function mustBe(allowed: string, fix?: string | ((input: unknown) => stri
   };
 }
 
-/** The `error` parameter of a zod schema, from an {@link ErrorFor}. */
-/** @internal */
+/** The `error` parameter of a zod schema, from an {@link ErrorFor}. @internal */
 export function err(message: ErrorFor): { error: (issue: { input?: unknown }) => string } {
   return { error: (issue) => message(issue.input) };
 }
@@ -74,14 +72,15 @@ export function closest(key: string, allowed: readonly string[]): string | undef
 /**
  * An object schema that reports unknown properties (typos) with the closest known one, and a value
  * that is not an object with `allowed`.
+ *
+ * @internal
  */
-/** @internal */
 export function strict<S extends z.ZodRawShape>(
   shape: S,
   what: string,
   allowed: string,
   fix?: string | ((input: unknown) => string | undefined),
-) {
+): z.ZodObject<S, z.core.$loose> {
   const keys = Object.keys(shape);
   return z.looseObject(shape, err(mustBe(allowed, fix))).superRefine(
     (value, ctx) => {
@@ -102,17 +101,15 @@ export function strict<S extends z.ZodRawShape>(
   );
 }
 
-/** A schema whose whole check is a function returning a message, or undefined when the value is fine. */
-/** @internal */
-export function custom<T>(check: (v: unknown) => string | undefined) {
+/** A schema whose whole check is a function returning a message, or undefined when the value is fine. @internal */
+export function custom<T>(check: (v: unknown) => string | undefined): z.ZodCustom<T, T> {
   return z.custom<T>().superRefine((v, ctx) => {
     const message = check(v);
     if (message !== undefined) ctx.addIssue({ code: 'custom', message, input: v });
   });
 }
 
-/** Every key of the props interface `P` must have a schema: a prop added to `P` but not here fails to compile. */
-/** @internal */
+/** Every key of the props interface `P` must have a schema: a prop added to `P` but not here fails to compile. @internal */
 export function shapeOf<P>() {
   return <S extends { [K in keyof P]-?: z.ZodType }>(shape: S): S => shape;
 }
@@ -122,14 +119,14 @@ export const unquote = (input: unknown): string | undefined =>
   typeof input === 'number' || typeof input === 'boolean' ? `quote it: '${String(input)}'` : undefined;
 
 /** @internal */
-export const str = (allowed: string, fix?: string | ((input: unknown) => string | undefined)) =>
+export const str = (allowed: string, fix?: string | ((input: unknown) => string | undefined)): z.ZodString =>
   z.string(err(mustBe(allowed, fix ?? unquote)));
 
 const bool = () =>
   z.boolean(err(mustBe('true or false', (input) => (input === 'true' || input === 'false' ? `write ${input} without quotes` : undefined))));
 
 /** @internal */
-export const labelsSchema = (what: string) =>
+export const labelsSchema = (what: string): z.ZodRecord<z.ZodString, z.ZodString> =>
   z.record(
     z.string(),
     str("a string label value such as 'prod'"),
@@ -342,7 +339,7 @@ export const rolloutSchema = strict(
 );
 
 /** @internal */
-export const dnsLabel = (what: string, example: string) => str(`${what} (a DNS-1123 label such as '${example}')`);
+export const dnsLabel = (what: string, example: string): z.ZodString => str(`${what} (a DNS-1123 label such as '${example}')`);
 
 // ---- checking and remembering ----------------------------------------------------------------------
 

@@ -18,6 +18,44 @@ export interface BundleContext {
   readonly namespace: string;
   /** Effective values for this bundle on this cluster (see `explain`). */
   readonly values: Values;
+  /**
+   * The synthesis run this render belongs to: sources keep what they computed for reuse by other
+   * clusters here, never in module globals, so two runs in one process never share stale results.
+   *
+   * @default - no reuse (each render computes afresh)
+   */
+  readonly run?: SynthesisRun;
+}
+
+/** How many times each external renderer ran in one synthesis. */
+export interface RenderStats {
+  /** `helm template` runs. */
+  helmTemplate: number;
+  /** `kustomize build` runs. */
+  kustomizeBuild: number;
+}
+
+/** The caches and counters of one synthesis run (`synthesizeFleet` makes one per call). */
+export class SynthesisRun {
+  /** How many times each external renderer ran. */
+  public readonly stats: RenderStats = { helmTemplate: 0, kustomizeBuild: 0 };
+  private readonly caches = new Map<string, Map<string, unknown>>();
+
+  /**
+   * The value cached under `key` in the cache named `cache`, computed once per run.
+   *
+   * @param cache the cache's name, e.g. `helm`
+   * @param key identifies the input completely (content hashes, values, …)
+   * @param compute computes the value on a miss
+   */
+  public cached<T>(cache: string, key: string, compute: () => T): T {
+    let entries = this.caches.get(cache);
+    if (!entries) this.caches.set(cache, (entries = new Map()));
+    if (entries.has(key)) return entries.get(key) as T;
+    const value = compute();
+    entries.set(key, value);
+    return value;
+  }
 }
 
 /**

@@ -48,9 +48,7 @@ export function loadFleet(modulePath?: string, options: LoadOptions = defaults):
   if (modulePath === undefined) modulePath = path.relative(process.cwd(), requireProject().fleetModule) || '.';
   const file = path.resolve(modulePath);
   if (!fs.existsSync(file)) {
-    throw new UsageError(
-      `--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet.ts)`,
-    );
+    throw new UsageError(`--fleet ${modulePath}: no such file; pass the path of a module exporting a Fleet (e.g. --fleet ./fleet.ts)`);
   }
   if (isTypeScriptModule(file) && (options.typecheck ?? true)) {
     const { diagnostics } = typecheckFleetModule(file);

@@ -541,7 +541,7 @@ export class FleetDirectorySource implements IBundleSource {
         `kustomize.dir ${o.kustomize.dir} has no kustomization.yaml; add one there, or point kustomize.dir at a folder that has one`,
       );
     }
-    if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject, this.hashes);
+    if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject, this.hashes, ctx.run);
     return this.raw(o.yaml?.overlays ?? [], subject);
   }
 

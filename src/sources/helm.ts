@@ -7,12 +7,11 @@ import { parseYaml } from '../model/yaml';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { byteOrder, canonicalJson } from '../model/names';
 import { KubeObject } from '../model/objects';
-import { BundleContext, IBundleSource, SourceError } from '../model/source';
+import { BundleContext, IBundleSource, SourceError, SynthesisRun } from '../model/source';
 import { displayPath, objectsOf } from './common';
 import { describeValue, mergeValues, ValueLayer, Values } from '../model/values';
 
 /** How often the real tools ran in this process: the cache makes these far fewer than clusters. */
-export const renderStats = { helmTemplate: 0, kustomizeBuild: 0 };
 
 /** Deep-merges values, later layers winning (maps merge, everything else replaces). */
 export function deepMergeValues(...layers: readonly Values[]): Values {
@@ -139,17 +138,6 @@ export interface HelmSourceOptions {
   readonly kustomize?: KustomizeOptions;
 }
 
-const helmCache = new Map<string, KubeObject[]>();
-const kustomizeCache = new Map<string, KubeObject[]>();
-
-/** Forgets cached renders (tests that count tool runs). */
-export function clearRenderCache(): void {
-  helmCache.clear();
-  kustomizeCache.clear();
-  renderStats.helmTemplate = 0;
-  renderStats.kustomizeBuild = 0;
-}
-
 /** Reads a Helm values file (a YAML map); a missing or malformed file is a clear error. */
 export function readValuesFile(file: string, subject: string): Values {
   let text: string;
@@ -202,6 +190,7 @@ export function kustomizeBuild(
   root: string,
   subject: string,
   hashes: Map<string, string>,
+  run: SynthesisRun | undefined,
   extra?: KustomizeExtra,
 ): KubeObject[] {
   const absDir = path.resolve(dir);
@@ -216,35 +205,34 @@ export function kustomizeBuild(
       `kustomize dir ${displayPath(absDir)} is outside its root ${displayPath(absRoot)}; move it inside the root, or choose a root that contains it`,
     );
   const key = canonicalJson([hashOnce(hashes, absRoot), rel, extra ? [extra.name, extra.key] : null]);
-  const hit = kustomizeCache.get(key);
-  if (hit) return structuredClone(hit);
-  let workDir = absDir;
-  let tmp: string | undefined;
-  try {
-    if (extra) {
-      tmp = tempRoot();
-      fs.cpSync(absRoot, tmp, { recursive: true });
-      workDir = path.join(tmp, rel);
-      fs.writeFileSync(path.join(workDir, extra.name), extra.text());
-      const kfile = ['kustomization.yaml', 'kustomization.yml'].map((f) => path.join(workDir, f)).find((f) => fs.existsSync(f)) as string;
-      const k = (parseYaml(fs.readFileSync(kfile, 'utf8')) ?? {}) as { resources?: string[] };
-      k.resources = [extra.name, ...(k.resources ?? [])];
-      fs.writeFileSync(kfile, JSON.stringify(k));
+  const build = (): KubeObject[] => {
+    let workDir = absDir;
+    let tmp: string | undefined;
+    try {
+      if (extra) {
+        tmp = tempRoot();
+        fs.cpSync(absRoot, tmp, { recursive: true });
+        workDir = path.join(tmp, rel);
+        fs.writeFileSync(path.join(workDir, extra.name), extra.text());
+        const kfile = ['kustomization.yaml', 'kustomization.yml'].map((f) => path.join(workDir, f)).find((f) => fs.existsSync(f)) as string;
+        const k = (parseYaml(fs.readFileSync(kfile, 'utf8')) ?? {}) as { resources?: string[] };
+        k.resources = [extra.name, ...(k.resources ?? [])];
+        fs.writeFileSync(kfile, JSON.stringify(k));
+      }
+      if (run) run.stats.kustomizeBuild++;
+      const r = runTool('kustomize', ['build', workDir], subject);
+      if (r.code !== 0) {
+        throw new SourceError(
+          subject,
+          `kustomize build ${displayPath(absDir)} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}; fix the kustomization`,
+        );
+      }
+      return parseManifests(r.stdout, subject);
+    } finally {
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     }
-    renderStats.kustomizeBuild++;
-    const r = runTool('kustomize', ['build', workDir], subject);
-    if (r.code !== 0) {
-      throw new SourceError(
-        subject,
-        `kustomize build ${displayPath(absDir)} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}; fix the kustomization`,
-      );
-    }
-    const objects = parseManifests(r.stdout, subject);
-    kustomizeCache.set(key, objects);
-    return structuredClone(objects);
-  } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  };
+  return structuredClone(run ? run.cached('kustomize', key, build) : build());
 }
 
 class HelmSource implements IBundleSource {
@@ -305,16 +293,16 @@ class HelmSource implements IBundleSource {
     const values = deepMergeValues(...files, this.opts.values ?? {}, (this.opts.clusterValues ?? ((c) => c.values))(ctx));
     const release = this.opts.releaseName ?? ctx.bundle;
     const key = canonicalJson([hashOnce(this.hashes, this.chart), values, ctx.namespace, release]);
-    let objects = helmCache.get(key);
-    if (!objects) {
-      objects = this.template(values, ctx.namespace, release, subject);
-      helmCache.set(key, objects);
-    }
+    const template = (): KubeObject[] => {
+      if (ctx.run) ctx.run.stats.helmTemplate++;
+      return this.template(values, ctx.namespace, release, subject);
+    };
+    const objects = ctx.run ? ctx.run.cached('helm', key, template) : template();
     if (!this.opts.kustomize) return structuredClone(objects);
     const k = this.opts.kustomize;
     const dir = typeof k.dir === 'function' ? k.dir(ctx) : k.dir;
     const rendered = objects;
-    return kustomizeBuild(dir, k.root ?? dir, subject, this.hashes, {
+    return kustomizeBuild(dir, k.root ?? dir, subject, this.hashes, ctx.run, {
       name: 'fleet-manifests.yaml',
       key,
       text: () => rendered.map((o) => `---\n${JSON.stringify(o)}\n`).join(''),
@@ -326,7 +314,6 @@ class HelmSource implements IBundleSource {
     try {
       const valuesFile = path.join(tmp, 'values.json');
       fs.writeFileSync(valuesFile, JSON.stringify(values));
-      renderStats.helmTemplate++;
       const r = runTool(
         'helm',
         ['template', release, this.chart, '--namespace', namespace, '--values', valuesFile, '--include-crds', '--skip-tests'],
@@ -366,7 +353,7 @@ class KustomizeSource implements IBundleSource {
 
   public render(ctx: BundleContext): KubeObject[] {
     const dir = typeof this.opts.dir === 'function' ? this.opts.dir(ctx) : this.opts.dir;
-    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`, this.hashes);
+    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`, this.hashes, ctx.run);
   }
 }
 

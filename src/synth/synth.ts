@@ -12,7 +12,7 @@ import { clusterScopedCustomKinds, KubeObject, rewriteImages } from '../model/ob
 import { toYamlDocument } from '../model/yaml';
 import { registerSecretsOf } from '../model/redaction';
 import { RegionOverlay } from '../model/region-overlay';
-import { BundleContext, SourceError } from '../model/source';
+import { BundleContext, RenderStats, SourceError, SynthesisRun } from '../model/source';
 import { clusterFacts } from '../model/placement';
 import { ClusterFacts, ObjectPatch, Placement, placeBundle } from '../model/targeting';
 import { ObjectSchemas } from './object-schemas';
@@ -90,6 +90,8 @@ export interface FleetSynthesis {
   readonly clusters: readonly SynthesizedCluster[];
   /** Warnings; errors are thrown instead. */
   readonly warnings: readonly Problem[];
+  /** How many times Helm and Kustomize ran (clusters that agree share a render). */
+  readonly stats: Readonly<RenderStats>;
 }
 
 /** Options of {@link synthesizeFleet}. */
@@ -202,6 +204,8 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
     );
   }
   const facts = clusterFacts(fleet);
+  // Renders shared between clusters live as long as this call.
+  const run = new SynthesisRun();
   const groupsByName = new Map(fleet.clusterGroups.map((g) => [g.groupName, g]));
   const overlays = new Map(fleet.regionOverlays.map((o) => [o.region, o]));
   const overlayPatchUsed = new Map<RegionOverlay, boolean[]>(fleet.regionOverlays.map((o) => [o, o.patches.map(() => false)]));
@@ -240,6 +244,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
         bundle: bundle.bundleName,
         namespace: namespace ?? defaultNamespace,
         values: values.values,
+        run,
       };
       const objects: KubeObject[] = [];
       for (const source of bundle.sources) {
@@ -399,5 +404,5 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}): Fleet
   }
 
   if (problems.hasErrors) throw new FleetValidationError(fleet.fleetName, problems.problems);
-  return { fleet: fleet.fleetName, clusters, warnings: problems.problems };
+  return { fleet: fleet.fleetName, clusters, warnings: problems.problems, stats: { ...run.stats } };
 }

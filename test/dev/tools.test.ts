@@ -10,7 +10,9 @@ describe('tools', () => {
     process.env.PATH = '/nonexistent';
     try {
       expect(() => findTool('kwokctl')).toThrow(
-        new ToolError("'kwokctl' is not on PATH; build the toolchain with `npx fleetwright toolchain setup` (fleetwright finds it in ~/.cache/fleetwright)"),
+        new ToolError(
+          "'kwokctl' is not on PATH; build the toolchain with `npx fleetwright toolchain setup` (fleetwright finds it in ~/.cache/fleetwright)",
+        ),
       );
     } finally {
       process.env.PATH = saved;

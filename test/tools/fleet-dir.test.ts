@@ -10,21 +10,24 @@ import { Cluster } from '../../src/model/cluster';
 import { FleetValidationError } from '../../src/model/errors';
 import { Fleet } from '../../src/model/fleet';
 import { FleetDirectoryBundle } from '../../src/sources/fleet-dir';
-import { clearRenderCache, renderStats } from '../../src/sources/helm';
-import { synthesizeFleet } from '../../src/synth/synth';
+import { FleetSynthesis, synthesizeFleet } from '../../src/synth/synth';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'fleet-bundles');
 const ENVS = ['dev', 'test', 'prod'] as const;
 
 /** Renders a fixture bundle for clusters `<env>-<n>` (labels env, region), as `cluster → YAML`. */
-function render(fixture: string, perEnv = 1): Record<string, string> {
+function synthOf(fixture: string, perEnv = 1): FleetSynthesis {
   const fleet = new Fleet({ name: 'migration' });
   const scope = new Construct(fleet, 'Clusters');
   for (const env of ENVS) {
     for (let i = 1; i <= perEnv; i++) new Cluster(scope, `${env}-${i}`, { region: 'eu', labels: { env, region: 'eu-central' } });
   }
   new FleetDirectoryBundle(fleet, fixture.replace(/\//g, '-'), { dir: path.join(FIXTURES, fixture), targets: [{ clusterSelector: {} }] });
-  const synth = synthesizeFleet(fleet);
+  return synthesizeFleet(fleet);
+}
+
+function render(fixture: string, perEnv = 1): Record<string, string> {
+  const synth = synthOf(fixture, perEnv);
   return Object.fromEntries(
     synth.clusters.map((c) => [c.name, c.bundles.flatMap((b) => b.objects.map((o) => dump(o.manifest, { sortKeys: true }))).join('---\n')]),
   );
@@ -70,10 +73,8 @@ describe('Fleet semantics', () => {
   });
 
   test('a chart is rendered once for clusters that share values', () => {
-    clearRenderCache();
-    render('helm-kustomize', 10);
     // 30 clusters; prod has its own values, dev and test share the defaults.
-    expect(renderStats.helmTemplate).toBe(2);
+    expect(synthOf('helm-kustomize', 10).stats.helmTemplate).toBe(2);
   });
 });
 
