@@ -15,10 +15,10 @@ import { registerSynthCommands } from './commands/synth';
 import { registerTargetsCommands } from './commands/targets';
 import { CommandContext, printWarnings } from './context';
 import { DeployCommandOptions } from './deploy';
-import { registerEnvCommand } from './env-command';
-import { registerInitCommand } from './init-command';
+import { registerEnvCommand } from './commands/env';
+import { registerInitCommand } from './commands/init';
 import { CliIo, processIo, redactingIo } from './io';
-import { registerToolchainCommand } from './toolchain-command';
+import { registerToolchainCommand } from './commands/toolchain';
 export type { CliIo } from './io';
 
 /** Commander's own errors (unknown command, missing argument) end with where to read the usage. */

@@ -84,7 +84,9 @@ export function loadSide(spec: string, projectDir: string, fleetModule: string):
     return r.stdout.trim();
   };
   const commit = git('rev-parse', '--verify', '--quiet', `${spec}^{commit}`);
+  // The whole repository is exported (`git archive` in a subfolder would export only that folder).
   const prefix = git('rev-parse', '--show-prefix');
+  const top = git('rev-parse', '--show-toplevel');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-diff-'));
   const dispose = (): void => fs.rmSync(tmp, { recursive: true, force: true });
   try {
@@ -92,7 +94,7 @@ export function loadSide(spec: string, projectDir: string, fleetModule: string):
     fs.mkdirSync(tree);
     const tarball = path.join(tmp, 'tree.tar');
     for (const [cmd, args] of [
-      ['git', ['-C', projectDir, 'archive', '--format=tar', `--output=${tarball}`, commit]],
+      ['git', ['-C', top, 'archive', '--format=tar', `--output=${tarball}`, commit]],
       ['tar', ['-x', '-f', tarball, '-C', tree]],
     ] as const) {
       const step = spawnSync(cmd, args);

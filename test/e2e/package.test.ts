@@ -46,7 +46,7 @@ function ok(name: string, cmd: string, args: readonly string[], opts: { cwd?: st
 }
 
 const fleetwright = (args: readonly string[], env?: NodeJS.ProcessEnv): SpawnSyncReturns<string> =>
-  sh(`fleetwright ${args[0]}`, path.join(project, 'node_modules', '.bin', 'fleetwright'), args, { env });
+  sh(`fleetwright ${args.slice(0, 2).join(' ')}`, path.join(project, 'node_modules', '.bin', 'fleetwright'), args, { env });
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-adopt-'));

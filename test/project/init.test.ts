@@ -28,6 +28,7 @@ const FILES = [
   'fleet.ts',
   'index.ts',
   'jest.config.js',
+  'main.js',
   'package.json',
   'regions/index.ts',
   'stacks/Pulumi.us-east.yaml',
@@ -50,9 +51,15 @@ test('init writes a fleet project: package.json with the fleet key and the --fro
   expect(pkg.private).toBe(true);
   expect(pkg.fleetwright).toEqual({ fleet: 'fleet.ts' });
   expect(pkg.dependencies.fleetwright).toBe('file:/tmp/fleetwright-0.1.0.tgz');
-  expect(pkg.scripts).toEqual({ synth: 'fleetwright synth', test: 'jest', diff: 'fleetwright diff --base origin/main' });
+  expect(pkg.scripts).toEqual({
+    synth: 'fleetwright synth',
+    test: 'jest',
+    typecheck: 'tsc -p .',
+    diff: 'fleetwright diff --base origin/main',
+  });
   expect(files['Pulumi.yaml']).toMatch(/^name: my-fleet\n/);
-  expect(files['Pulumi.yaml']).toContain('\nmain: index.ts\n');
+  expect(files['Pulumi.yaml']).toContain('\nmain: main.js\n');
+  expect(files['main.js']).toContain("require('./index.ts')");
   expect(files['Pulumi.yaml']).toContain('\nstackConfigDir: stacks\n');
   expect(files['stacks/Pulumi.us-west.yaml']).toMatch(/\nconfig:\n {2}fleetwright:region: us-west\n$/);
   expect(files['stacks/Pulumi.us-west.yaml']).toContain("pulumi config set --secret --path 'fleetwright:kubeconfigs.us-west-prod'");

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { pulumiEnv } from '../deploy/automation';
-import { projectRoot } from '../project/paths';
-import { toolchainEnv } from '../project/toolchain';
-import type { CliIo } from './io';
+import { pulumiEnv } from '../../deploy/automation';
+import { projectRoot } from '../../project/paths';
+import { toolchainEnv } from '../../project/toolchain';
+import type { CliIo } from '../io';
 
 /** Quotes a value for a POSIX shell. */
 const shellQuote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;

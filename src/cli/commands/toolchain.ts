@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { spawnSync } from '../exec/run';
-import { UsageError } from '../project/errors';
-import type { CliIo } from './io';
+import { spawnSync } from '../../exec/run';
+import { UsageError } from '../../project/errors';
+import type { CliIo } from '../io';
 
 /** The toolchain scripts shipped in the package (`toolchain/setup.sh`). */
 export function toolchainScript(): string {
-  return path.resolve(__dirname, '..', '..', 'toolchain', 'setup.sh');
+  return path.resolve(__dirname, '..', '..', '..', 'toolchain', 'setup.sh');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { displayPath, initProject } from '../project/init';
-import { UsageError } from '../project/errors';
-import { CliIo } from './io';
+import { displayPath, initProject } from '../../project/init';
+import { UsageError } from '../../project/errors';
+import { CliIo } from '../io';
 
 /**
  * Registers `fleetwright init <dir> [--name N] [--regions a,b] [--from spec]`: a new fleet project
