@@ -29,8 +29,28 @@ function linkSelf() {
   return true;
 }
 
-module.exports = { linkSelf };
+const BIN = path.join(ROOT, 'node_modules', '.bin', 'fleetwright');
+const BIN_TARGET = path.join('..', 'fleetwright', 'bin', 'fleetwright.js');
+
+/** Links node_modules/.bin/fleetwright, as npm does for an installed package, so `npx fleetwright` finds it. */
+function linkBin() {
+  let target;
+  try {
+    target = fs.readlinkSync(BIN);
+  } catch {
+    target = undefined;
+  }
+  if (target === BIN_TARGET) return false;
+  if (target !== undefined) fs.unlinkSync(BIN);
+  else if (fs.existsSync(BIN)) throw new Error(`${BIN} exists and is not a symlink; remove it to link the fleetwright command`);
+  fs.mkdirSync(path.dirname(BIN), { recursive: true });
+  fs.symlinkSync(BIN_TARGET, BIN);
+  return true;
+}
+
+module.exports = { linkSelf, linkBin };
 
 if (require.main === module) {
   if (linkSelf()) console.log(`linked ${path.relative(ROOT, LINK)} → ${TARGET}`);
+  if (linkBin()) console.log(`linked ${path.relative(ROOT, BIN)} → ${BIN_TARGET}`);
 }

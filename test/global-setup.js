@@ -3,7 +3,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { linkSelf } = require('../scripts/link-self');
+const { linkBin, linkSelf } = require('../scripts/link-self');
 
 const ROOT = path.resolve(__dirname, '..');
 const SOURCES = ['src'];
@@ -23,6 +23,7 @@ function newest(dir) {
 module.exports = async function globalSetup() {
   // The examples import 'fleetwright' as a user's project does: node_modules/fleetwright → the repository.
   linkSelf();
+  linkBin();
   const built = path.join(ROOT, 'lib', 'cli', 'main.js');
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
   if (SOURCES.some((d) => newest(path.join(ROOT, d)) > builtAt)) {
