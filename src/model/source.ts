@@ -40,6 +40,19 @@ export class SynthesisRun {
   /** How many times each external renderer ran. */
   public readonly stats: RenderStats = { helmTemplate: 0, kustomizeBuild: 0 };
   private readonly caches = new Map<string, Map<string, unknown>>();
+  private readonly states = new WeakMap<object, unknown>();
+
+  /**
+   * The state `owner` (a source) keeps during this run, created on first use: files it read,
+   * content hashes, results it can reuse for other clusters.
+   *
+   * @param owner the source the state belongs to
+   * @param create makes the state
+   */
+  public owned<T>(owner: object, create: () => T): T {
+    if (!this.states.has(owner)) this.states.set(owner, create());
+    return this.states.get(owner) as T;
+  }
 
   /**
    * The value cached under `key` in the cache named `cache`, computed once per run.

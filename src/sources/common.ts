@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { SourceError } from '../model/source';
+import { BundleContext, SourceError } from '../model/source';
 import { KubeObject } from '../model/objects';
 
 /** A path as messages show it: relative to the working directory when inside it, else absolute. */
@@ -66,4 +66,16 @@ function checkObject(obj: unknown, where: string, subject: string): KubeObject {
     );
   }
   return o as KubeObject;
+}
+
+/**
+ * What a source keeps during one synthesis run (files read, content hashes, reusable renders):
+ * the run's copy for `owner`, or a fresh one when the source is rendered outside a run.
+ *
+ * @param ctx the render context
+ * @param owner the source
+ * @param create makes the state
+ */
+export function runState<T>(ctx: Pick<BundleContext, 'run'>, owner: object, create: () => T): T {
+  return ctx.run ? ctx.run.owned(owner, create) : create();
 }

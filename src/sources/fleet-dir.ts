@@ -11,7 +11,7 @@ import { byteOrder } from '../model/names';
 import { closest } from '../model/schemas';
 import { KubeObject } from '../model/objects';
 import { BundleContext, IBundleSource, SourceError } from '../model/source';
-import { displayPath } from './common';
+import { displayPath, runState } from './common';
 import type { BundleTarget, TargetCriteria, TargetCustomization } from '../model/targeting';
 import { TargetCustomizationMode } from '../model/targeting';
 import { JsonValue, Values } from '../model/values';
@@ -462,6 +462,20 @@ export function templateValues(values: JsonValue, ctx: BundleContext, subject: s
 /** The key under `ctx.values` that carries which customizations matched a cluster. */
 export const FLEET_VALUES_KEY = 'fleetCustomizations';
 
+/** What a Fleet bundle folder source keeps during one synthesis run. */
+interface FolderState {
+  /** Raw YAML objects per overlay list. */
+  readonly raw: Map<string, KubeObject[]>;
+  /** Content hashes of folders. */
+  readonly hashes: Map<string, string>;
+  /** Values files read. */
+  readonly valuesFiles: Map<string, Values>;
+  /** One Helm source per distinct chart setup, so its chart is checked and hashed once. */
+  readonly helmSources: Map<string, IBundleSource>;
+}
+
+const newFolderState = (): FolderState => ({ raw: new Map(), hashes: new Map(), valuesFiles: new Map(), helmSources: new Map() });
+
 /**
  * Renders a Fleet bundle folder for one cluster the way Fleet's agent does: Helm if there is a
  * chart, then Kustomize if there is a kustomization, else raw YAML with overlays and `_patch`
@@ -469,11 +483,6 @@ export const FLEET_VALUES_KEY = 'fleetCustomizations';
  */
 export class FleetDirectorySource implements IBundleSource {
   public readonly description: string;
-  private readonly rawCache = new Map<string, KubeObject[]>();
-  private readonly hashes = new Map<string, string>();
-  private readonly valuesFiles = new Map<string, Values>();
-  /** One Helm source per distinct chart setup, so its chart is checked and hashed once. */
-  private readonly helmSources = new Map<string, IBundleSource>();
 
   constructor(
     private readonly dir: string,
@@ -484,6 +493,7 @@ export class FleetDirectorySource implements IBundleSource {
 
   public render(ctx: BundleContext): KubeObject[] {
     const subject = `${this.description} of bundle '${ctx.bundle}'`;
+    const state = runState(ctx, this, newFolderState);
     const names = Object.keys((ctx.values[FLEET_VALUES_KEY] as Record<string, JsonValue> | undefined) ?? {});
     const matched = this.spec.targetCustomizations.filter((t) => names.includes(t.name));
     const o = effectiveOptions(this.spec, matched);
@@ -508,7 +518,7 @@ export class FleetDirectorySource implements IBundleSource {
       // Fleet's order: root values < root valuesFiles < each matched customization's values < its valuesFiles.
       const layers = [this.spec, ...matched].flatMap((l) => [
         l.helm?.values ?? {},
-        ...(l.helm?.valuesFiles ?? []).map((f) => this.valuesFile(f, subject)),
+        ...(l.helm?.valuesFiles ?? []).map((f) => this.valuesFile(state, f, subject)),
       ]);
       const values = templateValues(deepMergeValues(...layers, clusterValues), ctx, subject) as Record<string, JsonValue>;
       // templateValues: each templated, then parsed as YAML, replaces a top-level key.
@@ -517,14 +527,14 @@ export class FleetDirectorySource implements IBundleSource {
       }
       const release = o.helm?.releaseName;
       const key = JSON.stringify([chartPath, release ?? null, hasKustomize ? kdir : null]);
-      let source = this.helmSources.get(key);
+      let source = state.helmSources.get(key);
       if (!source) {
         source = helmSource({
           chart: chartPath,
           releaseName: release,
           ...(hasKustomize ? { kustomize: { dir: kdir, root: this.dir } } : {}),
         });
-        this.helmSources.set(key, source);
+        state.helmSources.set(key, source);
       }
       return source.render({ ...ctx, values });
     }
@@ -541,24 +551,24 @@ export class FleetDirectorySource implements IBundleSource {
         `kustomize.dir ${o.kustomize.dir} has no kustomization.yaml; add one there, or point kustomize.dir at a folder that has one`,
       );
     }
-    if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject, this.hashes, ctx.run);
-    return this.raw(o.yaml?.overlays ?? [], subject);
+    if (hasKustomize) return kustomizeBuild(kdir, this.dir, subject, state.hashes, ctx.run);
+    return this.raw(state, o.yaml?.overlays ?? [], subject);
   }
 
-  /** A values file of the bundle folder, read once. */
-  private valuesFile(file: string, subject: string): Values {
-    let v = this.valuesFiles.get(file);
+  /** A values file of the bundle folder, read once per run. */
+  private valuesFile(state: FolderState, file: string, subject: string): Values {
+    let v = state.valuesFiles.get(file);
     if (!v) {
       v = readValuesFile(path.resolve(this.dir, file), subject);
-      this.valuesFiles.set(file, v);
+      state.valuesFiles.set(file, v);
     }
     return v;
   }
 
   /** Raw YAML: overlays applied in order, then every YAML/JSON resource file parsed. */
-  private raw(overlays: readonly string[], subject: string): KubeObject[] {
+  private raw(state: FolderState, overlays: readonly string[], subject: string): KubeObject[] {
     const key = JSON.stringify(overlays);
-    const hit = this.rawCache.get(key);
+    const hit = state.raw.get(key);
     if (hit) return structuredClone(hit);
     const exclude = [path.basename(fleetYamlPath(this.dir) ?? 'fleet.yaml')];
     const all = bundleFiles(this.dir, exclude);
@@ -616,7 +626,7 @@ export class FleetDirectorySource implements IBundleSource {
             typeof (v as KubeObject).apiVersion === 'string',
         ),
       );
-    this.rawCache.set(key, objects);
+    state.raw.set(key, objects);
     return structuredClone(objects);
   }
 }

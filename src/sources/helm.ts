@@ -8,7 +8,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { byteOrder, canonicalJson } from '../model/names';
 import { KubeObject } from '../model/objects';
 import { BundleContext, IBundleSource, SourceError, SynthesisRun } from '../model/source';
-import { displayPath, objectsOf } from './common';
+import { displayPath, objectsOf, runState } from './common';
 import { describeValue, mergeValues, ValueLayer, Values } from '../model/values';
 
 /** How often the real tools ran in this process: the cache makes these far fewer than clusters. */
@@ -238,9 +238,6 @@ export function kustomizeBuild(
 class HelmSource implements IBundleSource {
   public readonly description: string;
   private readonly chart: string;
-  private readonly hashes = new Map<string, string>();
-  /** The values files, read and checked on first render. */
-  private files?: Values[];
 
   constructor(private readonly opts: HelmSourceOptions) {
     // Options from JavaScript or data are checked on render, where the problem is reported with the others.
@@ -249,9 +246,8 @@ class HelmSource implements IBundleSource {
     this.description = typeof opts?.chart === 'string' ? `helm ${remoteChart(chart) ? chart : displayPath(this.chart)}` : 'helm';
   }
 
-  /** Checks the options and the chart and reads the values files, once. */
+  /** Checks the options and the chart and reads the values files (once per run). */
   private load(subject: string): Values[] {
-    if (this.files) return this.files;
     const { chart, values, valuesFiles } = (this.opts ?? {}) as Partial<Record<keyof HelmSourceOptions, unknown>>;
     if (typeof chart !== 'string' || chart === '') {
       throw new SourceError(
@@ -283,16 +279,17 @@ class HelmSource implements IBundleSource {
     if (fs.statSync(this.chart).isDirectory() && !fs.existsSync(path.join(this.chart, 'Chart.yaml'))) {
       throw new SourceError(subject, `${displayPath(this.chart)} has no Chart.yaml; give a chart folder or a packaged .tgz`);
     }
-    this.files = (this.opts.valuesFiles ?? []).map((f) => readValuesFile(path.resolve(f), subject));
-    return this.files;
+    return (this.opts.valuesFiles ?? []).map((f) => readValuesFile(path.resolve(f), subject));
   }
 
   public render(ctx: BundleContext): KubeObject[] {
     const subject = `${this.description} of bundle '${ctx.bundle}'`;
-    const files = this.load(subject);
+    // The checked values files and the chart's content hash, once per run.
+    const state = runState(ctx, this, () => ({ files: this.load(subject), hashes: new Map<string, string>() }));
+    const files = state.files;
     const values = deepMergeValues(...files, this.opts.values ?? {}, (this.opts.clusterValues ?? ((c) => c.values))(ctx));
     const release = this.opts.releaseName ?? ctx.bundle;
-    const key = canonicalJson([hashOnce(this.hashes, this.chart), values, ctx.namespace, release]);
+    const key = canonicalJson([hashOnce(state.hashes, this.chart), values, ctx.namespace, release]);
     const template = (): KubeObject[] => {
       if (ctx.run) ctx.run.stats.helmTemplate++;
       return this.template(values, ctx.namespace, release, subject);
@@ -302,7 +299,7 @@ class HelmSource implements IBundleSource {
     const k = this.opts.kustomize;
     const dir = typeof k.dir === 'function' ? k.dir(ctx) : k.dir;
     const rendered = objects;
-    return kustomizeBuild(dir, k.root ?? dir, subject, this.hashes, ctx.run, {
+    return kustomizeBuild(dir, k.root ?? dir, subject, state.hashes, ctx.run, {
       name: 'fleet-manifests.yaml',
       key,
       text: () => rendered.map((o) => `---\n${JSON.stringify(o)}\n`).join(''),
@@ -345,7 +342,6 @@ class HelmSource implements IBundleSource {
 
 class KustomizeSource implements IBundleSource {
   public readonly description: string;
-  private readonly hashes = new Map<string, string>();
 
   constructor(private readonly opts: KustomizeOptions) {
     this.description = `kustomize ${typeof opts.dir === 'string' ? displayPath(path.resolve(opts.dir)) : '(per cluster)'}`;
@@ -353,7 +349,8 @@ class KustomizeSource implements IBundleSource {
 
   public render(ctx: BundleContext): KubeObject[] {
     const dir = typeof this.opts.dir === 'function' ? this.opts.dir(ctx) : this.opts.dir;
-    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`, this.hashes, ctx.run);
+    const hashes = runState(ctx, this, () => new Map<string, string>());
+    return kustomizeBuild(dir, this.opts.root ?? dir, `${this.description} of bundle '${ctx.bundle}'`, hashes, ctx.run);
   }
 }
 

@@ -4,7 +4,7 @@ import { App, Chart } from 'cdk8s';
 import { isCollection, parseAllDocuments, visit } from 'yaml';
 import { ReadCache, trackReads } from './_tracking';
 import { helmSource, HelmSourceOptions, KustomizeOptions, kustomizeSource } from './helm';
-import { describeNonObject, displayPath, objectsOf } from './common';
+import { describeNonObject, displayPath, objectsOf, runState } from './common';
 import { frameLocation, userFrame } from '../model/frames';
 import { BundleContext, IBundleSource, SourceError } from '../model/source';
 export { displayPath, objectsOf } from './common';
@@ -31,14 +31,13 @@ class ChartSource implements IBundleSource {
     this.description = `chart ${id}`;
   }
 
-  private readonly cache = new ReadCache<KubeObject[]>();
-
   /**
    * Renders through a read-tracking view of the context and reuses the result for any later
    * context that agrees on everything the factory read (a factory must depend on its context only).
    */
   public render(ctx: BundleContext): KubeObject[] {
-    const cached = this.cache.lookup(ctx);
+    const cache = runState(ctx, this, () => new ReadCache<KubeObject[]>());
+    const cached = cache.lookup(ctx);
     if (cached) return structuredClone(cached);
     const subject = `${this.description} of bundle '${ctx.bundle}'`;
     if (typeof this.factory !== 'function') {
@@ -63,7 +62,7 @@ class ChartSource implements IBundleSource {
       throw new Error(`${message}${frame ? ` (at ${frame})` : ''}; fix the factory`);
     }
     const objects = json.flatMap((o: unknown, i: number) => objectsOf(o, `object #${i + 1}`, subject));
-    this.cache.store(
+    cache.store(
       [
         { path: [], how: 'get', prop: 'bundle', seen: JSON.stringify(ctx.bundle) },
         { path: [], how: 'get', prop: 'namespace', seen: JSON.stringify(ctx.namespace) },
@@ -82,23 +81,23 @@ interface ParsedFile {
 
 class YamlSource implements IBundleSource {
   public readonly description: string;
-  private parsed?: ParsedFile[];
 
   constructor(private readonly root: string) {
     this.description = typeof root === 'string' ? `yaml ${displayPath(root)}` : 'yaml';
   }
 
-  public render(): KubeObject[] {
+  public render(ctx: BundleContext): KubeObject[] {
     if (typeof this.root !== 'string') {
       throw new SourceError(
         this.description,
         `Source.yaml() was given ${describeNonObject(this.root)}; pass the path of a YAML file or folder: Source.yaml('manifests/')`,
       );
     }
-    this.parsed ??= this.files().map((file) => this.parse(file));
-    const firstError = this.parsed.find((p) => p.error);
+    // Parsed once per run, shared by all clusters.
+    const parsed = runState(ctx, this, () => this.files().map((file) => this.parse(file)));
+    const firstError = parsed.find((p) => p.error);
     if (firstError?.error) throw firstError.error;
-    return this.parsed.flatMap((p) => structuredClone(p.objects));
+    return parsed.flatMap((p) => structuredClone(p.objects));
   }
 
   private files(): string[] {
