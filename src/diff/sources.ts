@@ -51,10 +51,19 @@ function describePin(pin: PinnedFleetwright): string {
   return `fleetwright ${pin.version ?? '(no version)'}${pin.resolved ? ` (${pin.resolved})` : ''}`;
 }
 
+/** The node_modules folder Node resolves the project's packages from: its own, or the nearest parent's. */
+function nearestNodeModules(projectDir: string): string | undefined {
+  for (let dir = path.resolve(projectDir); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules');
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The fleetwright CLI a project has installed, else this one. */
 function installedBin(projectDir: string): string {
-  const own = path.join(projectDir, 'node_modules', 'fleetwright', 'bin', 'fleetwright.js');
-  return fs.existsSync(own) ? own : path.join(packageRoot(), 'bin', 'fleetwright.js');
+  const modules = nearestNodeModules(projectDir);
+  const own = modules && path.join(modules, 'fleetwright', 'bin', 'fleetwright.js');
+  return own && fs.existsSync(own) ? own : path.join(packageRoot(), 'bin', 'fleetwright.js');
 }
 
 /**
@@ -126,10 +135,12 @@ export function loadSide(spec: string, projectDir: string, fleetModule: string):
       bin = pinnedBin;
       notes.push(`${spec} synthesized with ${describePin(basePin)}, as its package-lock.json pins`);
     }
-    // The project's dependencies (cdk8s, its own modules) come from the working tree's install
-    // unless that revision was installed above.
-    if (!fs.existsSync(path.join(baseProject, 'node_modules')) && fs.existsSync(path.join(projectDir, 'node_modules')))
-      fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(baseProject, 'node_modules'), 'dir');
+    // The project's dependencies (cdk8s, fleetwright) come from the working tree's install — the
+    // node_modules Node would use for the project, which may be a parent's in a monorepo — unless
+    // that revision was installed above.
+    const installed = nearestNodeModules(projectDir);
+    if (!fs.existsSync(path.join(baseProject, 'node_modules')) && installed)
+      fs.symlinkSync(installed, path.join(baseProject, 'node_modules'), 'dir');
     const out = path.join(tmp, 'dist');
     // The base revision was reviewed when it landed: its types are not checked again.
     const args = [bin, '--no-typecheck', '--fleet', path.join(baseProject, fleetModule), 'synth', '--out', out];

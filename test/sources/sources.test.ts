@@ -29,7 +29,7 @@ test('a YAML file changed between two runs of the same fleet is read again', () 
   new Cluster(fleet, 'b', { region: 'eu' });
   new Bundle(fleet, 'app', { sources: [Source.yaml(file)], targets: [{ clusterSelector: {} }] });
   const data = (): string[] =>
-    synthesizeFleet(fleet).clusters.map((c) => String((c.bundles[0].objects[0].manifest as { data: { v: string } }).data.v));
+    synthesizeFleet(fleet).clusters.map((c) => String((c.bundles[0].objects[0].manifest as unknown as { data: { v: string } }).data.v));
   expect(data()).toEqual(['1', '1']);
   fs.writeFileSync(file, configMap('2'));
   expect(data()).toEqual(['2', '2']);
@@ -41,7 +41,7 @@ test('within a run, a cdk8s chart factory runs once per distinct set of values i
   for (const c of ['a', 'b', 'c']) new Cluster(fleet, c, { region: 'eu', values: { size: c === 'c' ? 2 : 1 } });
   new Bundle(fleet, 'app', {
     sources: [
-      Source.chart((chart, ctx) => {
+      Source.chart((_chart, ctx) => {
         calls++;
         void ctx.values.size;
       }),
