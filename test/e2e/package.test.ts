@@ -120,6 +120,11 @@ test('pack → init → npm install → npm test → synth → diff → dev up �
   expect(diff.stdout).toMatch(/3 → 5|3 -> 5/);
   fs.writeFileSync(web, before);
 
+  // The toolchain scripts ship in the package: the installed CLI lists the cached toolchain.
+  const toolchain = fleetwright(['toolchain', 'list']);
+  expect(toolchain.status).toBe(0);
+  expect(toolchain.stdout).toMatch(/^pulumi\s+3\.259\.0/m);
+
   // The local fleet, then plain Pulumi on the project's own TypeScript program.
   const dev = fleetwright(['dev', 'up']);
   if (dev.status !== 0) throw new Error(`dev up failed:\n${output(dev)}`);
