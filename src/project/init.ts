@@ -119,22 +119,25 @@ export function initProject(dir: string, options: InitOptions = {}): InitResult 
   const root = path.resolve(dir);
   const shown = displayPath(root);
 
+  // Every problem of the command line, reported at once before anything is written.
+  const problems: string[] = [];
   // The folder: new, or an empty folder; nothing above it may be a file.
+  let fileAbove: string | undefined;
   for (let d = root; ; d = path.dirname(d)) {
-    if (fs.existsSync(d) && !fs.statSync(d).isDirectory()) {
-      throw new UsageError(
-        d === root
-          ? `${shown} is a file, not a folder; choose an empty or new folder for the project`
-          : `${shown}: ${path.relative(process.cwd(), d) || d} is a file, not a folder; choose an empty or new folder for the project`,
-      );
-    }
+    if (fs.existsSync(d) && !fs.statSync(d).isDirectory()) fileAbove = d;
     if (path.dirname(d) === d) break;
   }
-  if (fs.existsSync(root)) {
+  if (fileAbove !== undefined) {
+    problems.push(
+      fileAbove === root
+        ? `${shown} is a file, not a folder; choose an empty or new folder for the project`
+        : `${shown}: ${path.relative(process.cwd(), fileAbove) || fileAbove} is a file, not a folder; choose an empty or new folder for the project`,
+    );
+  } else if (fs.existsSync(root)) {
     const entries = fs.readdirSync(root);
     if (entries.length > 0) {
       const listed = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, … (${entries.length} entries)` : '');
-      throw new UsageError(
+      problems.push(
         `${shown} is not empty (${listed}); choose an empty or new folder for the project (init never overwrites or deletes files)`,
       );
     }
@@ -143,7 +146,7 @@ export function initProject(dir: string, options: InitOptions = {}): InitResult 
   const name = options.name ?? path.basename(root);
   const checked = checkName(name);
   if ('problem' in checked) {
-    throw new UsageError(
+    problems.push(
       options.name === undefined
         ? `the folder name '${name}' cannot be the project's name: ${checked.problem}; pass --name <name> (e.g. --name my-fleet)`
         : `--name ${name}: ${checked.problem}; use a name such as my-fleet or @my-org/my-fleet`,
@@ -152,20 +155,21 @@ export function initProject(dir: string, options: InitOptions = {}): InitResult 
 
   const regions = [...(options.regions ?? DEFAULT_REGIONS)];
   if (regions.length === 0)
-    throw new UsageError('--regions: no region given; pass one or more, separated by commas (e.g. --regions us-west,us-east)');
+    problems.push('--regions: no region given; pass one or more, separated by commas (e.g. --regions us-west,us-east)');
   for (const region of regions) {
     const problem = checkRegion(region);
-    if (problem) throw new UsageError(problem);
+    if (problem) problems.push(problem);
   }
   const duplicate = regions.find((r, i) => regions.indexOf(r) !== i);
-  if (duplicate) throw new UsageError(`--regions: '${duplicate}' is given twice; name each region once`);
+  if (duplicate) problems.push(`--regions: '${duplicate}' is given twice; name each region once`);
 
   const from = options.from ?? `^${ownVersion()}`;
-  if (from.trim() === '') throw new UsageError('--from: the package spec is empty; pass a version range, a file: tarball or a URL');
-
+  if (from.trim() === '') problems.push('--from: the package spec is empty; pass a version range, a file: tarball or a URL');
+  // One line per problem, each read as its own error.
+  if (problems.length > 0) throw new UsageError(problems.join('\nerror: '));
   const vars: Record<string, string> = {
     name,
-    fleetName: checked.fleetName,
+    fleetName: 'fleetName' in checked ? checked.fleetName : name,
     from: JSON.stringify(from).slice(1, -1),
     regions: regions.join(', '),
     regionList: regions.map((r) => `'${r}'`).join(', '),

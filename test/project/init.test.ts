@@ -120,6 +120,11 @@ test('init refuses a file, a bad --name and a bad region, and writes nothing', a
     [['init', 'p', '--regions', `${'r'.repeat(60)}`], /^error: --regions: 'r+' is longer than 54 characters; cluster names such as/],
     [['init', 'p', '--regions', 'a,,b'], /^error: --regions a,,b: an empty region name/],
     [['init', 'p', '--regions', 'a,a'], /^error: --regions: 'a' is given twice/],
+    // Every problem at once, one line each.
+    [
+      ['init', 'a-file', '--name', 'My Fleet', '--regions', 'US_East'],
+      /^error: a-file is a file, not a folder.*\nerror: --name My Fleet: .*\nerror: --regions: 'US_East' is not a DNS label.*\n$/,
+    ],
   ];
   const runs = await Promise.all(cases.map(([args]) => runCliAsync(args, tmp)));
   cases.forEach(([args, err], i) => {
