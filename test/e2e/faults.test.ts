@@ -352,7 +352,7 @@ test('a stale lock of a run that crashed on another machine: the run names it an
     /stack local-faults \(region faults\) is locked by a run on host ci-runner-7 \(pulumi pid \d+, user \S+, since /,
   );
   expect(blocked.stderr).toMatch(/fleetwright cannot check from this machine whether it is still running/);
-  const command = /^ {2}(PULUMI_BACKEND_URL=\S+ pulumi cancel --yes --stack organization\/fleetwright\/local-faults)$/m.exec(
+  const command = /^ {2}(PULUMI_BACKEND_URL=\S+ pulumi cancel --yes --stack organization\/edge-fleet\/local-faults)$/m.exec(
     blocked.stderr,
   )?.[1];
   expect(command).toBeDefined();
