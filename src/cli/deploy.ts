@@ -19,8 +19,14 @@ export interface DeployCommandOptions {
   readonly local: boolean;
   /** Loads the fleet (for `--fleet`). */
   readonly fleet: () => Fleet;
-  /** Whether `--fleet` was given (else the stack config or the default decides). */
+  /** Whether `--fleet` was given (else the project's own Pulumi program runs). */
   readonly explicitFleet: boolean;
+  /**
+   * The project root (holds Pulumi.yaml, stacks/ and .fleetwright/).
+   *
+   * @default - the nearest folder with a Pulumi.yaml above the working directory
+   */
+  readonly root?: string;
 }
 
 /** Renders stack outputs as a bundle × cluster table of states. */
@@ -78,7 +84,7 @@ export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployComma
     await import('../deploy/automation');
   const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder } = await import('../deploy/recovery');
   const { registerKubeconfigFiles } = await import('../deploy/redact');
-  const root = projectRoot();
+  const root = opts.root ?? projectRoot();
   // Known before anything runs: a recovery refresh talks to the clusters before the program reads them.
   if (opts.local) registerKubeconfigFiles(localKubeconfigDir(root));
   // redactText hides registered secrets and credential-shaped text (constructs/redaction.ts).
@@ -134,7 +140,7 @@ export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployComma
  */
 export async function runStatusCommand(opts: DeployCommandOptions & { readonly json: boolean }, io: CliIo): Promise<number> {
   const { openStack } = await import('../deploy/automation');
-  const root = projectRoot();
+  const root = opts.root ?? projectRoot();
   const outputs: FleetStackOutputs[] = [];
   for (const region of opts.regions) {
     const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
@@ -173,7 +179,7 @@ export interface PreviewCommandOptions extends DeployCommandOptions {
 export async function runPreviewCommand(opts: PreviewCommandOptions, io: CliIo): Promise<number> {
   const { openStack } = await import('../deploy/automation');
   const { LivePreviewCollector } = await import('../diff/live');
-  const root = projectRoot();
+  const root = opts.root ?? projectRoot();
   const collector = new LivePreviewCollector();
   const stacks: string[] = [];
   let failure: string | undefined;

@@ -68,6 +68,7 @@ export function writeLocalStackConfig(root: string, region: string, extra: Recor
   const content = lines.join('\n');
   if (content === old) return;
   const tmp = `${file}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
 }

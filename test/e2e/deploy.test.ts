@@ -161,7 +161,17 @@ async function preview(
 ): Promise<{ code: number; report: FleetDiff }> {
   let out = '';
   const code = await runPreviewCommand(
-    { regions, local: true, fleet: () => defineFleet(options), explicitFleet: true, refresh, format: 'json', color: false, verbose: false },
+    {
+      regions,
+      local: true,
+      fleet: () => defineFleet(options),
+      explicitFleet: true,
+      root: PROJECT,
+      refresh,
+      format: 'json',
+      color: false,
+      verbose: false,
+    },
     { out: (t) => (out += t), err: () => undefined },
   );
   return { code, report: JSON.parse(out) as FleetDiff };
