@@ -370,23 +370,6 @@ test('a stale lock of a run that crashed on another machine: the run names it an
   await expectConverged('v2');
 });
 
-test("a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a rerun converges", async () => {
-  const run = startUp('v3');
-  // The canary's new pod template is applied: the provider is waiting for its rollout.
-  await waitFor('the canary update to be applied', async () => (await variants(CANARY))[1] === 'v3', 180_000);
-  expect(run.exited()).toBe(false);
-  await restartApiserver(CANARY, 3_000);
-  const r = await finished(run);
-  if (r.code !== 0) {
-    expectExit(r, 1);
-    expect(r.stderr).toMatch(/rollout of region 'faults' failed in partition 'canary' on cluster\(s\) faults-canary/);
-    expect(r.stderr).toMatch(/what to do about faults-canary: .*rerun `npx fleetwright --fleet \S+ up --region faults --local`/);
-    expect(r.stderr).toMatch(/later partitions were not touched: prod \(faults-prod\)/);
-    expectExit(await finished(startUp('v3')), 0);
-  }
-  await expectConverged('v3');
-});
-
 test('a wrong kubeconfig for one cluster: the run names the cluster and the fix, the later partition is untouched, no credential is printed; fixed, a rerun converges', async () => {
   const file = kubeconfigs[CANARY];
   const good = fs.readFileSync(file, 'utf8');
@@ -427,11 +410,30 @@ test('a wrong kubeconfig for one cluster: the run names the cluster and the fix,
   }
   expect(`${r.stdout}${r.stderr}`).not.toContain(token);
   // The prod partition was not touched: it still runs the previous variant.
-  expect(await variants(PROD)).toEqual(['v3', 'v3']);
+  expect(await variants(PROD)).toEqual(['v2', 'v2']);
 
   const rerun = await finished(startUp('v4'));
   expectExit(rerun, 0);
   await expectConverged('v4');
+});
+
+// Last of the runs: a restarted API server can leave the cluster's controllers (kwok's simulated
+// nodes) stalled for later tests, so nothing that needs the cluster healthy runs after it.
+test("a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a rerun converges", async () => {
+  const run = startUp('v3');
+  // The canary's new pod template is applied: the provider is waiting for its rollout.
+  await waitFor('the canary update to be applied', async () => (await variants(CANARY))[1] === 'v3', 180_000);
+  expect(run.exited()).toBe(false);
+  await restartApiserver(CANARY, 3_000);
+  const r = await finished(run);
+  if (r.code !== 0) {
+    expectExit(r, 1);
+    expect(r.stderr).toMatch(/rollout of region 'faults' failed in partition 'canary' on cluster\(s\) faults-canary/);
+    expect(r.stderr).toMatch(/what to do about faults-canary: .*rerun `npx fleetwright --fleet \S+ up --region faults --local`/);
+    expect(r.stderr).toMatch(/later partitions were not touched: prod \(faults-prod\)/);
+    expectExit(await finished(startUp('v3')), 0);
+  }
+  await expectConverged('v3');
 });
 
 test('no run printed a credential: kubeconfig tokens, keys or certificates, or the state passphrase', () => {
