@@ -20,7 +20,8 @@ export { ClusterCount, PlannedPartition, RolloutPartition, RolloutPlan, RolloutS
 export { EffectiveValues, ExplainedValue, JsonValue, ValueLayer, valueAt, ValueOrigin, Values } from './model/values';
 export { JsonSchema, JsonSchemaType } from './model/values-schema';
 export { FleetError, FleetValidationError, formatProblem, Problem, Severity } from './model/errors';
-export { KubeObject, ObjectId, ObjectMeta } from './model/objects';
+export { KubeObject, ObjectMeta } from './model/objects';
+export { ObjectId } from './model/identity';
 export { BundleContext, IBundleSource, RenderStats, SourceError, SynthesisRun } from './model/source';
 export { placementMatrix, PlacementCell, rolloutPlan } from './model/placement';
 export { validateFleet } from './model/validate';

@@ -24,10 +24,6 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-// The public API (src/index.ts) exports ObjectId from here; src/model/identity.ts owns it.
-// eslint-disable-next-line import-x/no-cycle -- a type-only re-export, erased at compile time: no runtime cycle
-export type { ObjectId } from './identity';
-
 /** Kinds that are cluster-scoped in every Kubernetes release fleetwright supports. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'APIService',
