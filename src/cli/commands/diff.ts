@@ -20,9 +20,9 @@ export function registerDiffCommands({ program, io, result, fleetOption }: Comma
       const format = parseFormat(opts.format);
       // The fleet project's folder and module: from --fleet, else the project around the working directory.
       const explicit = fleetOption();
-      const projectDir = explicit ? (findProject(path.dirname(path.resolve(explicit)))?.root ?? process.cwd()) : requireProject().root;
-      const fleetModule = path.relative(projectDir, explicit ? path.resolve(explicit) : requireProject().fleetModule);
-      const root = projectDir;
+      const project = explicit ? undefined : requireProject();
+      const root = project ? project.root : (findProject(path.dirname(path.resolve(explicit as string)))?.root ?? process.cwd());
+      const fleetModule = path.relative(root, project ? project.fleetModule : path.resolve(explicit as string));
       const sides: LoadedSide[] = [];
       try {
         const base = loadSide(opts.base, root, fleetModule);
