@@ -4,6 +4,8 @@ import { byteOrder } from '../model/names';
 import { NAMESPACES_BUNDLE, resourceName, typeToken } from '../model/identity';
 import { KubeObject } from '../model/objects';
 import { SynthesizedBundle, SynthesizedCluster, SynthesizedObject } from '../synth/synth';
+import { clusterStatus } from '../status/assess';
+import { observeCluster } from '../status/read';
 import { BundleState, ClusterBundleStatus, ClusterStatus, ServiceEndpoint, worstState } from './outputs';
 
 /** Settings that apply to every object a stack deploys. */
@@ -20,6 +22,13 @@ export interface DeploySettings {
    * @default "10m"
    */
   readonly readyTimeout?: string;
+  /**
+   * Read each cluster's live state once its bundles are deployed, so the stack outputs carry
+   * observed states (`up` only; a preview assumes Ready).
+   *
+   * @default true
+   */
+  readonly observe?: boolean;
 }
 
 /**
@@ -105,6 +114,8 @@ export class BundleDeployment extends pulumi.ComponentResource {
 
 /** Arguments of a {@link ClusterDeployment}. */
 export interface ClusterDeploymentArgs {
+  /** The fleet's name (its objects carry it in `fleetwright.io/fleet`). */
+  readonly fleet: string;
   /** The synthesized cluster. */
   readonly cluster: SynthesizedCluster;
   /** The cluster's kubeconfig (a secret). */
@@ -147,11 +158,35 @@ function endpoints(cluster: SynthesizedCluster): ServiceEndpoint[] {
   );
 }
 
+/** Time one cluster may take to answer the read after `up`, in milliseconds. */
+const OBSERVE_TIMEOUT_MS = 30_000;
+
+/** The cluster's status as read from the cluster after its bundles were deployed. */
+async function observed(args: ClusterDeploymentArgs, assumed: ClusterStatus, kubeconfig: string): Promise<ClusterStatus> {
+  const target = { cluster: args.cluster, kubeconfig, partition: args.partition };
+  const options = { fleet: args.fleet, manager: FIELD_MANAGER, timeoutMs: OBSERVE_TIMEOUT_MS };
+  const live = clusterStatus(args.cluster, await observeCluster(target, options), { partition: args.partition, manager: FIELD_MANAGER });
+  const bundles: Record<string, ClusterBundleStatus> = {};
+  for (const [name, b] of Object.entries(assumed.bundles)) {
+    const l = live.bundles[name];
+    bundles[name] = l ? { ...b, state: l.state, readyObjects: l.readyObjects, nonReady: l.nonReady } : b;
+  }
+  return {
+    ...assumed,
+    state: live.state,
+    bundles,
+    observedAt: live.observedAt,
+    reachable: live.reachable,
+    ...(live.error !== undefined ? { error: live.error } : {}),
+  };
+}
+
 /**
  * Everything fleetwright deploys to one cluster: a Kubernetes provider built from the cluster's
  * kubeconfig (with `clusterIdentifier` set to the cluster name, so a rotated kubeconfig never
  * replaces the cluster's objects), the namespaces its bundles need, and one
- * {@link BundleDeployment} per bundle, after the bundles it depends on.
+ * {@link BundleDeployment} per bundle, after the bundles it depends on. On `up`, once its bundles
+ * are deployed, it reads the cluster's live state (`status/`), so its status output is observed.
  */
 export class ClusterDeployment extends pulumi.ComponentResource {
   /** The cluster's status for the stack outputs. */
@@ -186,7 +221,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       );
     }
     const names = [...deployed.keys()].sort(byteOrder);
-    this.status = pulumi.all(names.map((n) => (deployed.get(n) as BundleDeployment).state)).apply((states) => {
+    const assumed = pulumi.all(names.map((n) => (deployed.get(n) as BundleDeployment).state)).apply((states) => {
       const bundles: Record<string, ClusterBundleStatus> = {};
       names.forEach((n, i) => {
         const b = c.bundles.find((x) => x.name === n) as SynthesizedBundle;
@@ -194,6 +229,12 @@ export class ClusterDeployment extends pulumi.ComponentResource {
       });
       return { region: c.region, partition: args.partition, state: worstState(states), bundles, endpoints: endpoints(c) };
     });
+    const observe = (args.settings.observe ?? true) && !pulumi.runtime.isDryRun();
+    // The status holds no credential, but it is computed from the kubeconfig (a secret), which
+    // would make the whole output secret; other teams must be able to read it.
+    this.status = !observe
+      ? assumed
+      : pulumi.unsecret(pulumi.all([assumed, args.kubeconfig]).apply(async ([status, kubeconfig]) => observed(args, status, kubeconfig)));
     this.registerOutputs({ status: this.status });
   }
 }

@@ -3,24 +3,10 @@
  * secrets. Versioned by `schemaVersion`; fields are only ever added.
  */
 
-/** Fleet's bundle states, worst first in roll-ups. */
-export type BundleState = 'ErrApplied' | 'WaitApplied' | 'Modified' | 'OutOfSync' | 'Pending' | 'NotReady' | 'Ready';
+import type { BundleState } from '../model/states';
+import type { ObjectStatus } from '../status/schema';
 
-/** Rank of each state for roll-ups (higher is worse), as Fleet ranks them. */
-export const STATE_RANK: Readonly<Record<BundleState, number>> = {
-  ErrApplied: 7,
-  WaitApplied: 6,
-  Modified: 5,
-  OutOfSync: 4,
-  Pending: 3,
-  NotReady: 2,
-  Ready: 1,
-};
-
-/** The worst of several states (Ready when there are none). */
-export function worstState(states: readonly BundleState[]): BundleState {
-  return states.reduce<BundleState>((worst, s) => (STATE_RANK[s] > STATE_RANK[worst] ? s : worst), 'Ready');
-}
+export { BundleState, STATE_RANK, worstState } from '../model/states';
 
 /** One bundle on one cluster. */
 export interface ClusterBundleStatus {
@@ -30,6 +16,10 @@ export interface ClusterBundleStatus {
   readonly objects: number;
   /** The target or customization that placed it. */
   readonly target: string;
+  /** Objects found on the cluster as desired and ready when `up` read it (schema 2). */
+  readonly readyObjects?: number;
+  /** Every object that was not Ready when `up` read the cluster, and why (schema 2). */
+  readonly nonReady?: readonly ObjectStatus[];
 }
 
 /** A Service other teams can reach. */
@@ -58,6 +48,12 @@ export interface ClusterStatus {
   readonly bundles: Readonly<Record<string, ClusterBundleStatus>>;
   /** Services deployed on the cluster. */
   readonly endpoints: readonly ServiceEndpoint[];
+  /** When `up` read the cluster's live state, after deploying it (ISO 8601; schema 2). */
+  readonly observedAt?: string;
+  /** Whether the cluster answered that read (schema 2). */
+  readonly reachable?: boolean;
+  /** Why it could not be read (schema 2). */
+  readonly error?: string;
 }
 
 /** Outputs of one bundle across the stack's clusters. */
@@ -74,8 +70,12 @@ export interface BundleStatus {
 
 /** Everything a fleetwright stack exports. */
 export interface FleetStackOutputs {
-  /** Version of this contract. */
-  readonly schemaVersion: 1;
+  /**
+   * Version of this contract: 2 since `up` reads the clusters after deploying them (states are
+   * observed, not assumed; `observedAt`, `reachable`, `error`, `readyObjects` and `nonReady` were
+   * added); 1 before.
+   */
+  readonly schemaVersion: 2;
   /** Fleet name. */
   readonly fleet: string;
   /** Region the stack deploys. */
@@ -84,6 +84,8 @@ export interface FleetStackOutputs {
   readonly clusters: Readonly<Record<string, ClusterStatus>>;
   /** Per bundle. */
   readonly bundles: Readonly<Record<string, BundleStatus>>;
+  /** When the last cluster was read (ISO 8601), absent when no cluster was read (schema 2). */
+  readonly observedAt?: string;
   /** Rollout partitions in order, with their clusters. */
   readonly rollout: readonly { readonly partition: string; readonly clusters: readonly string[] }[];
 }

@@ -30,7 +30,7 @@ export interface FleetProgramOptions {
  * The fleetwright Pulumi program: synthesizes the stack's region and deploys it, one provider per
  * cluster, in rollout order. Reads the stack config (`fleetwright:region`, default the stack name;
  * `fleetwright:kubeconfigs` or `fleetwright:kubeconfigDir`; `fleetwright:skipAwait`;
- * `fleetwright:readyTimeout`; `fleetwright:fleet`).
+ * `fleetwright:readyTimeout`; `fleetwright:observe`; `fleetwright:fleet`).
  *
  * @returns the stack outputs (see `FleetStackOutputs`)
  */
@@ -70,7 +70,11 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
     synthesis,
     kubeconfigs,
     rollout: plan,
-    settings: { skipAwait: config.getBoolean('skipAwait') ?? false, readyTimeout: config.get('readyTimeout') },
+    settings: {
+      skipAwait: config.getBoolean('skipAwait') ?? false,
+      readyTimeout: config.get('readyTimeout'),
+      observe: config.getBoolean('observe') ?? true,
+    },
   });
   return deployment.outputs;
 }
@@ -81,5 +85,13 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
  */
 export function fleetStackExports(options: FleetProgramOptions = {}): Record<keyof FleetStackOutputs, pulumi.Output<unknown>> {
   const o = fleetProgram(options);
-  return { schemaVersion: o.schemaVersion, fleet: o.fleet, region: o.region, clusters: o.clusters, bundles: o.bundles, rollout: o.rollout };
+  return {
+    schemaVersion: o.schemaVersion,
+    fleet: o.fleet,
+    region: o.region,
+    clusters: o.clusters,
+    bundles: o.bundles,
+    observedAt: o.apply((x) => x.observedAt),
+    rollout: o.rollout,
+  };
 }

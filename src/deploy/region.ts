@@ -45,7 +45,13 @@ export class RegionDeployment extends pulumi.ComponentResource {
           if (!cluster) throw new Error(`rollout plan names cluster '${clusterName}', which the synthesis does not have`);
           const d = new ClusterDeployment(
             clusterName,
-            { cluster, kubeconfig: args.kubeconfigs[clusterName], partition: partition.name, settings: args.settings },
+            {
+              fleet: args.synthesis.fleet,
+              cluster,
+              kubeconfig: args.kubeconfigs[clusterName],
+              partition: partition.name,
+              settings: args.settings,
+            },
             { parent: this, dependsOn: previousWave },
           );
           deployments.set(clusterName, d);
@@ -72,6 +78,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
           endpoints: [],
         };
       }
+      const observedAt = Object.values(clusters)
+        .map((c) => c.observedAt)
+        .filter((t): t is string => t !== undefined);
       const bundleNames = [...new Set(args.synthesis.clusters.flatMap((c) => c.bundles.map((b) => b.name)))].sort(byteOrder);
       const bundles: Record<string, BundleStatus> = {};
       for (const b of bundleNames) {
@@ -80,11 +89,12 @@ export class RegionDeployment extends pulumi.ComponentResource {
         bundles[b] = { desiredClusters: on.length, readyClusters: ready, display: `${ready}/${on.length}`, clusters: on };
       }
       return {
-        schemaVersion: 1 as const,
+        schemaVersion: 2 as const,
         fleet: args.synthesis.fleet,
         region: args.region,
         clusters,
         bundles,
+        ...(observedAt.length > 0 ? { observedAt: observedAt.sort().at(-1) } : {}),
         rollout: args.rollout.partitions.map((p) => ({ partition: p.name, clusters: p.waves.flat() })),
       };
     });
