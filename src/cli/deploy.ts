@@ -79,7 +79,11 @@ function changeSummary(changes: Partial<Record<string, number>> | undefined): st
  *
  * @returns the exit code
  */
-export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployCommandOptions, io: CliIo): Promise<number> {
+export async function runDeployCommand(
+  kind: 'up' | 'destroy',
+  opts: DeployCommandOptions & { readonly refresh?: boolean },
+  io: CliIo,
+): Promise<number> {
   const { openStack, EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } =
     await import('../deploy/automation');
   const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder } = await import('../deploy/recovery');
@@ -103,11 +107,11 @@ export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployComma
     const common = { onOutput: safe.out, onEvent: collector.onEvent, color: 'never' as const };
     try {
       if (kind === 'up') {
-        const r = await stack.up(common);
+        const r = await stack.up({ ...common, refresh: !!opts.refresh });
         outputs.push(Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
         safe.out(`\nregion ${region} (stack ${stack.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
       } else {
-        const r = await stack.destroy(common);
+        const r = await stack.destroy({ ...common, refresh: !!opts.refresh });
         safe.out(`\nregion ${region} (stack ${stack.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
       }
     } catch (e) {
@@ -133,8 +137,20 @@ export async function runDeployCommand(kind: 'up' | 'destroy', opts: DeployComma
   return 0;
 }
 
+/** When a region's outputs were observed, or that they were assumed (outputs of schema 1). */
+function observedLine(o: FleetStackOutputs): string {
+  const unreachable = Object.entries(o.clusters)
+    .filter(([, c]) => c.reachable === false)
+    .map(([n]) => n);
+  if (o.observedAt === undefined) {
+    return `region ${o.region}: states assumed by an \`up\` that did not read the clusters (outputs schema ${o.schemaVersion}); run \`up\` again to observe them`;
+  }
+  return `region ${o.region}: states observed on the clusters by \`up\` at ${o.observedAt}${unreachable.length > 0 ? ` (unreachable then: ${unreachable.join(', ')})` : ''}`;
+}
+
 /**
- * Prints the bundle × cluster table of states from the regions' stack outputs.
+ * Prints the bundle × cluster table of states from the regions' stack outputs, and when `up`
+ * observed them.
  *
  * @returns the exit code
  */
@@ -153,7 +169,12 @@ export async function runStatusCommand(opts: DeployCommandOptions & { readonly j
     }
     outputs.push(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
   }
-  io.out(opts.json ? `${JSON.stringify(outputs, null, 2)}\n` : `${statusTable(outputs)}\n`);
+  if (opts.json) {
+    io.out(`${JSON.stringify(outputs, null, 2)}\n`);
+  } else if (outputs.length > 0) {
+    io.out(`${statusTable(outputs)}\n${outputs.map(observedLine).join('\n')}\n`);
+    io.out(`for the state on the clusters now: npx fleetwright status --live${opts.local ? ' --local' : ''}\n`);
+  }
   return outputs.length === opts.regions.length ? 0 : 1;
 }
 

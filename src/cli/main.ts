@@ -11,6 +11,7 @@ import { registerDiffCommands } from './commands/diff';
 import { registerExplainCommands } from './commands/explain';
 import { registerFleetBundlesCommands } from './commands/fleet-bundles';
 import { registerPlanCommands } from './commands/plan';
+import { registerStatusCommands } from './commands/status';
 import { registerSynthCommands } from './commands/synth';
 import { registerTargetsCommands } from './commands/targets';
 import { CommandContext, printWarnings } from './context';
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number } = { exitCod
   registerExplainCommands(ctx);
   registerPlanCommands(ctx);
   registerDeployCommands(ctx);
+  registerStatusCommands(ctx);
   registerDiffCommands(ctx);
   registerFleetBundlesCommands(ctx);
   registerCompareCommands(ctx);

@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { byteOrder } from '../model/names';
 import { NAMESPACES_BUNDLE, resourceName, typeToken } from '../model/identity';
-import { KubeObject } from '../model/objects';
+import { FIELD_MANAGER, KubeObject } from '../model/objects';
 import { SynthesizedBundle, SynthesizedCluster, SynthesizedObject } from '../synth/synth';
 import { clusterStatus } from '../status/assess';
 import { observeCluster } from '../status/read';
@@ -31,13 +31,7 @@ export interface DeploySettings {
   readonly observe?: boolean;
 }
 
-/**
- * The server-side apply field manager of every object fleetwright deploys. The provider's default is
- * a random name per create, kept in the state: a create that was interrupted before the state
- * recorded it leaves fields owned by a name no later run knows, and the next change to those
- * fields fails with an apply conflict. One stable name makes applying again idempotent.
- */
-export const FIELD_MANAGER = 'fleetwright';
+export { FIELD_MANAGER };
 
 function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.Inputs {
   // A plain-JSON copy: Pulumi serializes by prototype, so arrays must be this realm's arrays.
@@ -48,6 +42,10 @@ function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.In
     annotations: {
       ...obj.metadata.annotations,
       'pulumi.com/patchFieldManager': FIELD_MANAGER,
+      // The fleet is the source of truth for the fields it sets: an apply takes them back from
+      // whoever changed them on the cluster (`kubectl scale`, `kubectl edit`), as Flux and Argo CD
+      // do; fields the fleet does not set stay with their managers.
+      'pulumi.com/patchForce': 'true',
       ...(settings.skipAwait ? { 'pulumi.com/skipAwait': 'true' } : {}),
     },
   };

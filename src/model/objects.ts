@@ -153,3 +153,11 @@ export function rewriteImages(obj: KubeObject, mirror: string): number {
   }
   return count;
 }
+
+/**
+ * The server-side apply field manager of every object fleetwright deploys. The provider's default is
+ * a random name per create, kept in the state: a create that was interrupted before the state
+ * recorded it leaves fields owned by a name no later run knows, and the next change to those
+ * fields fails with an apply conflict. One stable name makes applying again idempotent.
+ */
+export const FIELD_MANAGER = 'fleetwright';

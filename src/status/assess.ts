@@ -102,7 +102,7 @@ function assessObject(
   manager: string,
 ): ObjectStatus | undefined {
   const id = identity(desired.id);
-  if (!live) return { ...id, state: 'Missing', message: 'desired, but not on the cluster; `up` creates it again' };
+  if (!live) return { ...id, state: 'Missing', message: 'desired, but not on the cluster; `up --refresh` creates it again' };
   const drift = objectDrift(desired.manifest, live, manager);
   if (drift.pending.length > 0) {
     return {

@@ -16,6 +16,7 @@ import { apiGroup, qualifiedKind } from '../model/identity';
 import type { KubeObject } from '../model/objects';
 import { redactText, registerKubeconfig } from '../model/redaction';
 import { byteOrder } from '../model/names';
+import { UsageError } from '../project/errors';
 import { CLUSTER_LABEL, FLEET_LABEL } from '../synth/synth';
 import type { SynthesizedCluster } from '../synth/synth';
 import { ClusterObservation, clusterStatus, fleetStatus, liveKey, notReadyWorkloads } from './assess';
@@ -97,6 +98,20 @@ const PER_CLUSTER_REQUESTS = 6;
 /** Pods fetched for at most this many not-ready workloads per cluster. */
 const MAX_POD_LOOKUPS = 20;
 
+type KubeClient = typeof import('@kubernetes/client-node');
+
+/** The client module, loaded once (it is an ES module and takes a moment to load). */
+let clientModule: Promise<KubeClient> | undefined;
+function loadClient(): Promise<KubeClient> {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 19)) {
+    throw new UsageError(
+      `reading clusters needs Node.js 22.19 or newer (this is ${process.version}); use the toolchain's (\`source toolchain/env.sh\` or \`eval "$(npx fleetwright env)"\`) or install one`,
+    );
+  }
+  return (clientModule ??= import('@kubernetes/client-node'));
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -121,15 +136,22 @@ class ClusterConnection {
     private readonly signal: AbortSignal,
   ) {}
 
-  static async open(kubeconfig: string, signal: AbortSignal): Promise<ClusterConnection> {
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    const kc = new KubeConfig();
+  static async open(client: KubeClient, kubeconfig: string, signal: AbortSignal): Promise<ClusterConnection> {
+    const kc = new client.KubeConfig();
     kc.loadFromString(kubeconfig);
-    const server = kc.getCurrentCluster()?.server;
-    if (!server) throw new Error('the kubeconfig has no current cluster with a server URL');
+    const cluster = kc.getCurrentCluster();
+    if (!cluster?.server) throw new Error('the kubeconfig has no current cluster with a server URL');
     const options: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(options);
-    return new ClusterConnection(new URL(server), options, signal);
+    if (!cluster.proxyUrl) {
+      // The client's agent opens a connection (and a TLS handshake) per request; one cluster's
+      // LISTs share a few kept-alive connections instead.
+      (options.agent as http.Agent | undefined)?.destroy();
+      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
+      const tls = { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername, keepAlive: true, maxSockets: PER_CLUSTER_REQUESTS };
+      options.agent = cluster.server.startsWith('http:') ? new http.Agent(tls) : new https.Agent(tls);
+    }
+    return new ClusterConnection(new URL(cluster.server), options, signal);
   }
 
   close(): void {
@@ -246,13 +268,14 @@ function describeError(e: unknown, timeoutMs: number, signal: AbortSignal): stri
  */
 export async function observeCluster(target: ClusterReadTarget, options: ReadOptions): Promise<ClusterObservation> {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const client = await loadClient();
   const started = Date.now();
   const observedAt = new Date(started).toISOString();
   const signal = AbortSignal.timeout(timeoutMs);
   registerKubeconfig(target.kubeconfig);
   let connection: ClusterConnection | undefined;
   try {
-    connection = await ClusterConnection.open(target.kubeconfig, signal);
+    connection = await ClusterConnection.open(client, target.kubeconfig, signal);
     const conn = connection;
     const selector = `${FLEET_LABEL}=${options.fleet},${CLUSTER_LABEL}=${target.cluster.name}`;
     const limit = pLimit(PER_CLUSTER_REQUESTS);
@@ -286,6 +309,7 @@ export async function observeCluster(target: ClusterReadTarget, options: ReadOpt
  */
 export async function readFleetStatus(targets: readonly ClusterReadTarget[], options: ReadOptions): Promise<FleetLiveStatus> {
   const observedAt = new Date().toISOString();
+  await loadClient();
   const limit = pLimit(options.concurrency ?? 16);
   const statuses = await Promise.all(
     targets.map((t) =>

@@ -1,7 +1,7 @@
 import { CommandContext, parseFormat, wantsColor } from '../context';
-import { runDeployCommand, runPreviewCommand, runStatusCommand } from '../deploy';
+import { runDeployCommand, runPreviewCommand } from '../deploy';
 
-/** Registers `up` and `preview` and `status`. */
+/** Registers `up`, `destroy` and `preview`. */
 export function registerDeployCommands({ program, io, result, deployOptions }: CommandContext): void {
   for (const [name, description] of [
     ['up', 'deploy each region stack (or --region R) through the Automation API, in rollout order, and print the status table'],
@@ -12,8 +12,9 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
       .description(description)
       .option('--region <region>', 'only this region')
       .option('--local', 'use the local fleet (stacks local-<region>, kubeconfigs from `dev up`)')
-      .action(async (opts: { region?: string; local?: boolean }) => {
-        result.exitCode = await runDeployCommand(name, deployOptions(opts), io);
+      .option('--refresh', 'read the live objects first, so objects changed or deleted on the clusters are put back')
+      .action(async (opts: { region?: string; local?: boolean; refresh?: boolean }) => {
+        result.exitCode = await runDeployCommand(name, { ...deployOptions(opts), refresh: !!opts.refresh }, io);
       });
   }
   program
@@ -39,14 +40,5 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
         },
         io,
       );
-    });
-  program
-    .command('status')
-    .description("print the bundle × cluster table of states from the region stacks' outputs")
-    .option('--region <region>', 'only this region')
-    .option('--local', "use the local fleet's stacks")
-    .option('--json', 'print the stack outputs as JSON')
-    .action(async (opts: { region?: string; local?: boolean; json?: boolean }) => {
-      result.exitCode = await runStatusCommand({ ...deployOptions(opts), json: !!opts.json }, io);
     });
 }
