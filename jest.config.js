@@ -1,7 +1,13 @@
 /** @type {import('jest').Config} */
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  transform: {
+    '^.+\\.tsx?$': ['@swc/jest'],
+    // @kubernetes/client-node and the modules it imports are ES modules only; jest's CommonJS
+    // runtime gets them compiled to CommonJS (Node itself loads them with require()).
+    '^.+\\.m?js$': ['@swc/jest', { module: { type: 'commonjs' }, jsc: { target: 'es2022' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|oauth4webapi|jose|socks-proxy-agent|agent-base)/)'],
   modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/dist/'],
   // The examples import the package by name; tests run them on the sources, not on lib/.
   moduleNameMapper: {

@@ -114,9 +114,12 @@ function checkHtmlPath(file: string): void {
     if (!fs.existsSync(dir)) throw new UsageError(`--html ${file}: folder ${dir} does not exist; create it or choose another path`);
     return;
   }
-  if (fs.statSync(file).isDirectory()) throw new UsageError(`--html ${file}: is a folder; give the path of the page to write, e.g. ${path.join(file, 'status.html')}`);
+  if (fs.statSync(file).isDirectory())
+    throw new UsageError(`--html ${file}: is a folder; give the path of the page to write, e.g. ${path.join(file, 'status.html')}`);
   if (!fs.readFileSync(file, 'utf8').includes(PAGE_MARKER)) {
-    throw new UsageError(`--html ${file}: the file exists and is not a status page fleetwright wrote; it was left alone: choose another path`);
+    throw new UsageError(
+      `--html ${file}: the file exists and is not a status page fleetwright wrote; it was left alone: choose another path`,
+    );
   }
 }
 
@@ -209,7 +212,8 @@ export async function runDashboardCommand(opts: DashboardCommandOptions, io: Cli
   } catch (e) {
     dispose();
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') throw new UsageError(`--port ${opts.port}: the port is in use on 127.0.0.1; choose another with --port (0 picks a free one)`);
+    if (err.code === 'EADDRINUSE')
+      throw new UsageError(`--port ${opts.port}: the port is in use on 127.0.0.1; choose another with --port (0 picks a free one)`);
     throw e;
   }
   io.out(`serving the fleet's live status on ${dashboard.url} (read every ${opts.intervalSeconds} s; Ctrl-C to stop)\n`);

@@ -53,7 +53,8 @@ export function renderLiveStatus(status: FleetLiveStatus): string {
     'regions:',
     ...Object.entries(status.regions).map(([n, r]) => rollupLine(n, r)),
   ];
-  if (Object.keys(status.groups).length > 0) lines.push('cluster groups:', ...Object.entries(status.groups).map(([n, r]) => rollupLine(n, r)));
+  if (Object.keys(status.groups).length > 0)
+    lines.push('cluster groups:', ...Object.entries(status.groups).map(([n, r]) => rollupLine(n, r)));
   const problems: string[] = [];
   for (const [name, c] of Object.entries(status.clusters)) {
     if (!c.reachable) {
@@ -62,7 +63,10 @@ export function renderLiveStatus(status: FleetLiveStatus): string {
     }
     for (const [bundle, b] of Object.entries(c.bundles)) {
       if (b.nonReady.length === 0 && b.state === 'Ready') continue;
-      problems.push(`  ${name} / ${bundle}: ${b.state} (${b.readyObjects}/${b.desiredObjects} objects Ready)`, ...b.nonReady.map(describeObject));
+      problems.push(
+        `  ${name} / ${bundle}: ${b.state} (${b.readyObjects}/${b.desiredObjects} objects Ready)`,
+        ...b.nonReady.map(describeObject),
+      );
     }
     if (c.orphaned.length > 0) problems.push(`  ${name}: objects of bundles no longer on this cluster`, ...c.orphaned.map(describeObject));
   }

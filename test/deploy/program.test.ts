@@ -50,7 +50,8 @@ describe('the Pulumi program (mocked engine)', () => {
     registered = [];
     ({ dir, cleanup } = tmpDir());
     for (const c of ['edge-us-west-1', 'edge-us-west-2']) fs.writeFileSync(path.join(dir, `${c}.kubeconfig`), `kubeconfig-of-${c}`);
-    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir });
+    // No API server answers in unit tests: states are assumed (a test below turns observing on).
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:observe': 'false' });
   });
   afterEach(() => cleanup());
 
@@ -75,6 +76,20 @@ describe('the Pulumi program (mocked engine)', () => {
       { partition: 'canary', clusters: ['edge-us-west-2'] },
       { partition: 'prod', clusters: ['edge-us-west-1'] },
     ]);
+  });
+
+  test('up reads each cluster after deploying it: a cluster that cannot be read is Unknown with its error, in plain outputs', async () => {
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir });
+    const outputs = await promiseOf(fleetProgram({ fleet: defineFleet() }));
+    const cluster = outputs.clusters['edge-us-west-1'];
+    expect(cluster).toMatchObject({ state: 'Unknown', reachable: false });
+    expect(cluster.error).toEqual(expect.any(String));
+    expect(cluster.error).not.toContain('kubeconfig-of-edge-us-west-1');
+    expect(cluster.bundles.hello.state).toBe('Unknown');
+    expect(outputs.bundles.hello.display).toBe('0/2');
+    expect(outputs.observedAt).toBe(
+      [outputs.clusters['edge-us-west-1'].observedAt, outputs.clusters['edge-us-west-2'].observedAt].sort()[1],
+    );
   });
 
   test('every object gets a unique URN across clusters', async () => {
@@ -112,7 +127,7 @@ describe('the Pulumi program (mocked engine)', () => {
   test('fails with every fleet error before deploying anything', () => {
     const fleet = smallFleet();
     configBundle(fleet, 'app', { targets: [] });
-    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west' });
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west', 'fleetwright:observe': 'false' });
     expect(() => fleetProgram({ fleet })).toThrow(/bundle 'app': has no targets/);
     expect(registered).toEqual([]);
   });
@@ -130,7 +145,7 @@ test('clusters no rollout partition matches are not deployed, and their bundles 
     new Cluster(scope, 'd', { region: 'us-west', labels: { env: 'dev' } });
     configBundle(fleet, 'app');
     for (const c of ['p', 'd']) fs.writeFileSync(path.join(dir, `${c}.kubeconfig`), 'x');
-    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west' });
+    pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west', 'fleetwright:observe': 'false' });
     registered = [];
     const outputs = await promiseOf(fleetProgram({ fleet }));
     expect(registered.filter((r) => r.type === 'pulumi:providers:kubernetes').map((r) => r.name)).toEqual(['p']);

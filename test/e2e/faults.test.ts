@@ -29,6 +29,7 @@ import {
   CliProcess,
   CliResult,
   descendants,
+  apiserverProcess,
   e2eStateDir,
   fleetObjects,
   kubectl,
@@ -179,29 +180,13 @@ async function killRun(p: CliProcess, crash = false): Promise<CliResult> {
   return r;
 }
 
-/** The kube-apiserver process of a local (kwokctl) cluster: its pid, command line and working folder. */
-function apiserverProcess(cluster: string): { pid: number; argv: string[]; cwd: string } {
-  const clusterDir = path.join(paths.dir, 'kwok', 'clusters', cluster);
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      if (path.basename(argv[0] ?? '') !== 'kube-apiserver' || !argv.some((a) => a.includes(clusterDir))) continue;
-      return { pid: Number(entry), argv, cwd: fs.readlinkSync(`/proc/${entry}/cwd`) };
-    } catch {
-      // exited meanwhile
-    }
-  }
-  throw new Error(`no kube-apiserver process of cluster ${cluster} under ${clusterDir}`);
-}
-
 /**
  * Restarts one cluster's kube-apiserver: stops the process (SIGTERM), keeps it down for `downMs`,
  * starts it again with the same command line, and waits until it answers. kwokctl's pid file is
  * updated so that `dev down` stops the new process (and `kwokctl start` does not start another).
  */
 async function restartApiserver(cluster: string, downMs: number): Promise<void> {
-  const old = apiserverProcess(cluster);
+  const old = apiserverProcess(paths, cluster);
   process.kill(old.pid, 'SIGTERM');
   // A graceful stop drains requests for up to a minute: after 5 s it is stopped the hard way.
   await waitFor(`kube-apiserver of ${cluster} (pid ${old.pid}) to stop`, () => !alive(old.pid), 5_000).catch(() =>

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LocalFleetPaths } from '../../src/dev/local-fleet';
 import { run } from '../../src/dev/tools';
 
 /** Runs kubectl against a kubeconfig and returns stdout; fails with stderr. */
@@ -152,4 +153,20 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The kube-apiserver process of a local (kwokctl) cluster: its pid, command line and working folder. */
+export function apiserverProcess(paths: LocalFleetPaths, cluster: string): { pid: number; argv: string[]; cwd: string } {
+  const clusterDir = path.join(paths.dir, 'kwok', 'clusters', cluster);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if (path.basename(argv[0] ?? '') !== 'kube-apiserver' || !argv.some((a) => a.includes(clusterDir))) continue;
+      return { pid: Number(entry), argv, cwd: fs.readlinkSync(`/proc/${entry}/cwd`) };
+    } catch {
+      // exited meanwhile
+    }
+  }
+  throw new Error(`no kube-apiserver process of cluster ${cluster} under ${clusterDir}`);
 }

@@ -14,7 +14,8 @@ function positive(flag: string): (value: string) => number {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port takes a port number from 0 to 65535, not '${value}'.`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError(`--port takes a port number from 0 to 65535, not '${value}'.`);
   return n;
 }
 
@@ -45,7 +46,9 @@ export function registerStatusCommands({ program, io, result, deployOptions }: C
       if (!opts.live) {
         const needLive = ['html', 'watch'].filter((f) => opts[f as 'html' | 'watch'] !== undefined);
         if (needLive.length > 0) {
-          io.err(`error: ${needLive.map((f) => `--${f}`).join(' and ')} need --live (the stack outputs do not change until the next \`up\`)\n`);
+          io.err(
+            `error: ${needLive.map((f) => `--${f}`).join(' and ')} need --live (the stack outputs do not change until the next \`up\`)\n`,
+          );
           result.exitCode = 1;
           return;
         }
@@ -67,7 +70,7 @@ export function registerStatusCommands({ program, io, result, deployOptions }: C
     });
   program
     .command('dashboard')
-    .description("serve the live status page on 127.0.0.1, read from the clusters every --interval seconds, until Ctrl-C")
+    .description('serve the live status page on 127.0.0.1, read from the clusters every --interval seconds, until Ctrl-C')
     .option('--port <port>', 'port on 127.0.0.1 (0: any free port)', port, 8080)
     .option('--region <region>', 'only this region')
     .option('--local', 'use the local fleet (kubeconfigs from `dev up`)')
