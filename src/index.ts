@@ -26,6 +26,20 @@ export { BundleContext, IBundleSource, RenderStats, SourceError, SynthesisRun } 
 export { placementMatrix, PlacementCell, rolloutPlan } from './model/placement';
 export { validateFleet } from './model/validate';
 
+// The live status document (`fleetwright status --live --json`, docs/status.md).
+export { BundleState, STATE_RANK } from './model/states';
+export {
+  FieldDrift,
+  FleetLiveStatus,
+  LIVE_STATUS_SCHEMA_VERSION,
+  LiveBundleStatus,
+  LiveBundleSummary,
+  LiveClusterStatus,
+  ObjectState,
+  ObjectStatus,
+  Rollup,
+} from './status/schema';
+
 // Bundle sources.
 export { ChartFactory, Source } from './sources/sources';
 export { HelmSourceOptions, KustomizeOptions } from './sources/helm';

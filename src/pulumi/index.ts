@@ -14,6 +14,7 @@ import { FleetStackOutputs } from '../deploy/outputs';
 export { RegionDeployment, RegionDeploymentArgs } from '../deploy/region';
 export { BundleDeployment, BundleDeploymentArgs, ClusterDeployment, ClusterDeploymentArgs, DeploySettings } from '../deploy/components';
 export { BundleState, ClusterBundleStatus, ClusterStatus, BundleStatus, FleetStackOutputs, ServiceEndpoint } from '../deploy/outputs';
+export { FieldDrift, ObjectState, ObjectStatus } from '../status/schema';
 
 /** Options of {@link deployFleet}. */
 export interface DeployFleetOptions {

@@ -123,7 +123,7 @@ function assessObject(
     return {
       ...id,
       state: 'Modified',
-      message: `changed on the cluster${by.length > 0 ? ` by ${by.join(', ')}` : ''}: ${drift.modified.map((f) => f.path).join(', ')}; \`up\` restores it`,
+      message: `changed on the cluster${by.length > 0 ? ` by ${by.join(', ')}` : ''}: ${drift.modified.map((f) => f.path).join(', ')}; \`up --refresh\` restores it`,
       fields: drift.modified,
     };
   }

@@ -9,8 +9,10 @@
  *   manager;
  * - a differing field fleetwright's own apply still owns means the fleet now wants another value
  *   than the one last applied: **WaitApplied** (`up` has not run since the change);
- * - quantities compare by value (`0.5` = `500m`), and an empty desired map or list, or a desired
- *   `0`, `false` or `''`, equals an absent one, because the API server omits them.
+ * - quantities in quantity fields (limits, requests, capacities…) compare by value (`0.5` =
+ *   `500m`); an empty desired map or list sets nothing, and a desired `0`, `false` or `''` equals an
+ *   absent one, because the API server omits them;
+ * - a list element the fleet added since the last apply is pending.
  *
  * Without a managed-fields entry of fleetwright's (objects applied by hand), every differing field is
  * Modified. Secret values never leave this module: their drift names the key only.
@@ -91,28 +93,32 @@ const isEmpty = (v: Json): boolean =>
 /** Zero values the API server omits (`omitempty`): a desired `0`, `false` or `''` may be absent live. */
 const isZero = (v: Json): boolean => v === 0 || v === false || v === '';
 
-/** Whether a live value is the desired one, as the API server stores it. */
-export function sameValue(desired: Json, live: Json): boolean {
-  if (isEmpty(desired) && isEmpty(live)) return true;
+/**
+ * Fields that hold quantities, which the API server stores in canonical form (`0.5` → `500m`):
+ * resource limits, requests, claims and quotas, capacities, `sizeLimit`, `storage`.
+ */
+const QUANTITY_FIELD = /(^|\.)(limits|requests|capacity|allocatable|hard|overhead)(\.|\[)|(^|\.)(sizeLimit|storage)$/;
+
+/**
+ * Whether a live value is the desired one, as the API server stores it.
+ *
+ * @param path where the value is, to know whether it is a quantity
+ */
+export function sameValue(desired: Json, live: Json, path = ''): boolean {
+  // An empty map or list sets no field: whatever the server defaults there is not drift.
+  if (isEmpty(desired)) return true;
   if (isZero(desired) && live === undefined) return true;
   if (desired === live) return true;
-  if (typeof desired === 'string' || typeof live === 'string') {
-    if (typeof desired === typeof live && typeof desired === 'string') {
-      const a = quantityValue(desired);
-      const b = quantityValue(live);
-      return a !== undefined && b !== undefined && Math.abs(a - b) <= Math.abs(a) * 1e-12;
-    }
-    // 1 (a number) and "1" (a quantity string) are the same quantity; other mixes are not.
+  if (QUANTITY_FIELD.test(path) && (typeof desired === 'string' || typeof desired === 'number')) {
     const a = quantityValue(desired);
     const b = quantityValue(live);
-    return typeof desired !== 'boolean' && typeof live !== 'boolean' && a !== undefined && a === b;
+    return a !== undefined && b !== undefined && Math.abs(a - b) <= Math.abs(a) * 1e-12;
   }
   if (Array.isArray(desired) && Array.isArray(live)) {
-    return desired.length === live.length && desired.every((d, i) => sameValue(d, live[i]));
+    return desired.length === live.length && desired.every((d, i) => sameValue(d, live[i], `${path}[${i}]`));
   }
   if (isMap(desired) && isMap(live)) {
-    const keys = new Set([...Object.keys(desired), ...Object.keys(live)]);
-    return [...keys].every((k) => sameValue(desired[k], live[k]));
+    return Object.keys(desired).every((k) => sameValue(desired[k], live[k], joinPath(path, k)));
   }
   return false;
 }
@@ -157,7 +163,8 @@ class DriftWalker {
   ) {}
 
   walk(desired: Json, live: Json, path: string, nodes: readonly (FieldsNode | undefined)[]): void {
-    if (isMap(desired) && !isEmpty(desired)) {
+    if (isEmpty(desired)) return; // sets no field
+    if (isMap(desired)) {
       if (!isMap(live)) return this.leaf(desired, live, path, nodes);
       for (const k of Object.keys(desired).sort()) {
         this.walk(
@@ -179,7 +186,10 @@ class DriftWalker {
     if (keyed.length > 0) {
       for (const element of desired) {
         const key = matchingKey(keyed, element);
-        if (!key) return this.leaf(desired, live, path, nodes);
+        if (!key) {
+          this.newElement(element, path, nodes);
+          continue;
+        }
         const keyText = childKeys.find((k) => k.startsWith('k:') && sameValue(JSON.parse(k.slice(2)), key)) as string;
         const label = Object.entries(key)
           .map(([f, v]) => `${f}=${String(v)}`)
@@ -214,12 +224,29 @@ class DriftWalker {
     this.leaf(desired, live, path, nodes);
   }
 
+  /**
+   * A desired element of a keyed list that no manager knows: the fleet added it since fleetwright
+   * last applied the list (pending) — or, when fleetwright never applied the list, someone else
+   * manages it (modified).
+   */
+  private newElement(element: Json, path: string, nodes: readonly (FieldsNode | undefined)[]): void {
+    const name = isMap(element) && typeof element.name === 'string' ? `name=${element.name}` : '?';
+    const at = `${path}[${name}]`;
+    const ours = this.managers.some((m, i) => m.ours && nodes[i] !== undefined);
+    const drift: FieldDrift = { path: at, ...(this.hidden(at) ? {} : { desired: element }) };
+    (ours ? this.pending : this.modified).push(drift);
+  }
+
+  private hidden(path: string): boolean {
+    return this.hideValuesUnder.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+  }
+
   private leaf(desired: Json, live: Json, path: string, nodes: readonly (FieldsNode | undefined)[]): void {
-    if (sameValue(desired, live)) return;
+    if (sameValue(desired, live, path)) return;
     const owners = this.managers.filter((_, i) => nodes[i] !== undefined);
     const ours = owners.some((m) => m.ours);
     const other = owners.find((m) => !m.ours);
-    const hidden = this.hideValuesUnder.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+    const hidden = this.hidden(path);
     const drift: FieldDrift = {
       path,
       ...(hidden || desired === undefined ? {} : { desired }),
@@ -251,6 +278,13 @@ function storedSecret(obj: KubeObject): KubeObject {
   return stored;
 }
 
+/** A Secret's managed fields with `f:stringData` keys counted as `f:data` keys (the server stores them there). */
+function foldStringData(fields: FieldsNode): FieldsNode {
+  const stringData = fields['f:stringData'];
+  if (!stringData) return fields;
+  return { ...fields, 'f:data': { ...fields['f:data'], ...stringData } };
+}
+
 /**
  * The fields of `desired` whose value on the cluster (`live`) differs, split into Modified (changed
  * by someone else) and pending (fleetwright's apply owns a value the fleet no longer wants).
@@ -273,7 +307,7 @@ export function objectDrift(desired: KubeObject, live: KubeObject, manager: stri
     comparable(want),
     comparable(live),
     '',
-    entries.map((e) => e.fieldsV1),
+    entries.map((e) => (secret ? foldStringData(e.fieldsV1 as FieldsNode) : e.fieldsV1)),
   );
   if (!anyOwnership) return { modified: [...walker.modified, ...walker.pending], pending: [] };
   return { modified: walker.modified, pending: walker.pending };

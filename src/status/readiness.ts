@@ -77,14 +77,16 @@ function deployment(obj: KubeObject, s: Status): Readiness {
 }
 
 function statefulSet(obj: KubeObject, s: Status): Readiness {
-  const spec = (obj.spec ?? {}) as { replicas?: unknown; updateStrategy?: { type?: string } };
+  const spec = (obj.spec ?? {}) as { replicas?: unknown; updateStrategy?: { type?: string; rollingUpdate?: { partition?: unknown } } };
   const want = num(spec.replicas, 1);
   const ready = num(s.readyReplicas);
   if (ready < want) return notReady(`${ready}/${want} replicas ready`);
   if (spec.updateStrategy?.type !== 'OnDelete') {
+    // With a partition, only the replicas at or above it are updated (a staged rollout).
+    const partition = num(spec.updateStrategy?.rollingUpdate?.partition);
     const updated = num(s.updatedReplicas);
-    if (updated < want) return notReady(`${updated}/${want} replicas updated`);
-    if (s.updateRevision && s.currentRevision !== s.updateRevision) {
+    if (updated < want - partition) return notReady(`${updated}/${want - partition} replicas updated`);
+    if (partition === 0 && s.updateRevision && s.currentRevision !== s.updateRevision) {
       return notReady(`rolling update in progress (revision ${String(s.currentRevision)} → ${String(s.updateRevision)})`);
     }
   }
@@ -92,6 +94,7 @@ function statefulSet(obj: KubeObject, s: Status): Readiness {
 }
 
 function daemonSet(s: Status): Readiness {
+  if (s.observedGeneration === undefined) return notReady('not observed by its controller yet');
   const want = num(s.desiredNumberScheduled);
   const updated = num(s.updatedNumberScheduled);
   const available = num(s.numberAvailable);

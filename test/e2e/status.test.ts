@@ -53,7 +53,7 @@ function notReady(status: FleetLiveStatus): string[] {
 async function liveUntil(what: string, check: (s: FleetLiveStatus) => boolean): Promise<{ code: number | null; status: FleetLiveStatus }> {
   let last: { code: number | null; status: FleetLiveStatus } | undefined;
   try {
-    return await waitFor(
+    return (await waitFor(
       what,
       async () => {
         last = await live();
@@ -61,7 +61,7 @@ async function liveUntil(what: string, check: (s: FleetLiveStatus) => boolean): 
       },
       120_000,
       2_000,
-    );
+    )) as { code: number | null; status: FleetLiveStatus };
   } catch (e) {
     throw new Error(`${(e as Error).message}; last status: ${JSON.stringify(last && notReady(last.status))}`);
   }
@@ -231,7 +231,7 @@ test('the dashboard serves the page and the JSON on 127.0.0.1, and stops on Ctrl
     FLEETWRIGHT_STATE: state,
     NO_COLOR: '1',
   });
-  const url = await waitFor('the dashboard URL', () => /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(p.stdout())?.[1], 60_000);
+  const url = (await waitFor('the dashboard URL', () => /on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(p.stdout())?.[1], 60_000)) as string;
   const page = await fetch(url);
   expect(page.status).toBe(200);
   expect(await page.text()).toContain('id="fleet-status"');
@@ -243,26 +243,36 @@ test('the dashboard serves the page and the JSON on 127.0.0.1, and stops on Ctrl
   expect(r.code).toBe(0);
 });
 
-test('up --refresh puts everything back; with the orphan removed by hand every bundle is Ready and the outputs say so', async () => {
+test('up --refresh puts everything back and the outputs say what it found; with the orphan removed, the next up says Ready', async () => {
   const kc = kubeconfigs['edge-onprem-2'];
   const nodes = (await kubectl(kc, 'get', 'nodes', '-o', 'name')).trim().split('\n');
   await kubectl(kc, 'uncordon', ...nodes);
   const before = JSON.parse((await cli('status', '--local', '--json')).stdout) as FleetStackOutputs[];
   const up = await cli('up', '--local', '--refresh');
   expect(up.code).toBe(0);
-  // up does not delete what it did not create: the hand-made object is still there, still Orphaned.
+  // up does not delete what it did not create: the hand-made object is still there, still Orphaned,
+  // and the outputs (read by up after deploying) say so.
   const after = await liveUntil('everything but the orphan to be Ready', (s) => notReady(s).length === 0);
   expect(after.status.clusters['edge-onprem-1'].orphaned).toHaveLength(1);
   expect(after.code).toBe(2);
+  const observed = JSON.parse((await cli('status', '--local', '--json')).stdout) as FleetStackOutputs[];
+  const onprem = observed.find((o) => o.region === 'onprem') as FleetStackOutputs;
+  expect(onprem.clusters['edge-onprem-1'].state).toBe('Modified');
+  for (const o of observed) {
+    const previous = before.find((b) => b.region === o.region) as FleetStackOutputs;
+    expect(Date.parse(o.observedAt as string)).toBeGreaterThan(Date.parse(previous.observedAt as string));
+  }
   await kubectl(kubeconfigs['edge-onprem-1'], '-n', 'web', 'delete', 'configmap', 'left-behind');
   const clean = await live();
   expect(clean.code).toBe(0);
+  expect((await cli('up', '--local', '--region', 'onprem')).code).toBe(0);
   const outputs = JSON.parse((await cli('status', '--local', '--json')).stdout) as FleetStackOutputs[];
   for (const o of outputs) {
-    const previous = before.find((b) => b.region === o.region) as FleetStackOutputs;
-    expect(Date.parse(o.observedAt as string)).toBeGreaterThan(Date.parse(previous.observedAt as string));
     for (const [name, c] of Object.entries(o.clusters)) expect([name, c.state]).toEqual([name, 'Ready']);
   }
+  const table = await cli('status', '--local');
+  expect(table.code).toBe(0);
+  expect(table.stdout).not.toMatch(/Modified|NotReady|Unknown/);
 });
 
 test('no credential appears in anything the CLI printed', () => {
