@@ -47,7 +47,7 @@ export function registerStatusCommands({ program, io, result, deployOptions }: C
         const needLive = ['html', 'watch'].filter((f) => opts[f as 'html' | 'watch'] !== undefined);
         if (needLive.length > 0) {
           io.err(
-            `error: ${needLive.map((f) => `--${f}`).join(' and ')} need --live (the stack outputs do not change until the next \`up\`)\n`,
+            `error: ${needLive.map((f) => `--${f}`).join(' and ')} need${needLive.length === 1 ? 's' : ''} --live (the stack outputs do not change until the next \`up\`)\n`,
           );
           result.exitCode = 1;
           return;
