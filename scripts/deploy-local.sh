@@ -2,7 +2,7 @@
 # The main job on a fresh machine: build (or reuse) the toolchain, install and build fleetwright,
 # then, in the example project examples/edge-fleet, start the local fleet (its 6 clusters on
 # 127.0.0.1), deploy every region stack in rollout order and print the bundle × cluster status
-# table. Running it again changes nothing.
+# table read from the clusters. Running it again changes nothing.
 #
 # usage: scripts/deploy-local.sh   (stop the local fleet with: cd examples/edge-fleet && npx fleetwright dev down)
 set -euo pipefail
@@ -32,5 +32,5 @@ npx fleetwright dev up
 echo "==> deploy"
 npx fleetwright up --local
 
-echo "==> status"
-npx fleetwright status --local
+echo "==> status (read from the clusters)"
+npx fleetwright status --live --local

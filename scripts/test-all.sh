@@ -55,6 +55,15 @@ if [ "$UNIT_ONLY" = 0 ]; then
     exit 1
   fi
 fi
+if [ "$UNIT_ONLY" = 0 ] && ! command -v chromium >/dev/null; then
+  # The status page is tested in a real browser: Debian's Chromium, driven by playwright-core.
+  step "chromium (Debian package)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -q chromium >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)
+  else
+    sudo apt-get install -y -q chromium >/dev/null
+  fi
+fi
 # shellcheck source=../toolchain/env.sh
 FLEETWRIGHT_TOOLCHAIN_QUIET=1 source toolchain/env.sh
 echo "node $(node --version)"

@@ -264,15 +264,21 @@ function describeError(e: unknown, timeoutMs: number, signal: AbortSignal): stri
 
 /**
  * Reads one cluster: the labelled objects of every kind it may hold, then the Pods of its workloads
- * that are not ready. Never throws: an unreachable cluster comes back with `error` set.
+ * that are not ready. Never throws: an unreachable cluster (or a Node.js too old for the client)
+ * comes back with `error` set.
  */
 export async function observeCluster(target: ClusterReadTarget, options: ReadOptions): Promise<ClusterObservation> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const client = await loadClient();
+  registerKubeconfig(target.kubeconfig);
+  let client: KubeClient;
+  try {
+    client = await loadClient();
+  } catch (e) {
+    return { observedAt: new Date().toISOString(), durationMs: 0, error: redactText((e as Error).message), objects: [] };
+  }
   const started = Date.now();
   const observedAt = new Date(started).toISOString();
   const signal = AbortSignal.timeout(timeoutMs);
-  registerKubeconfig(target.kubeconfig);
   let connection: ClusterConnection | undefined;
   try {
     connection = await ClusterConnection.open(client, target.kubeconfig, signal);
