@@ -32,29 +32,16 @@ export interface KindRef {
 }
 
 /**
- * Kinds listed on every cluster besides the kinds the fleet deploys there, so objects of bundles
- * that were removed are found (Orphaned).
+ * Kinds listed on every cluster besides the kinds the fleet deploys (the `kinds` option and the
+ * cluster's own), so objects left behind by removed bundles are found (Orphaned). Each kind costs
+ * one LIST per cluster, so the list is short: what nearly every bundle holds.
  */
 export const COMMON_KINDS: readonly KindRef[] = [
   { apiVersion: 'v1', kind: 'Namespace' },
   { apiVersion: 'v1', kind: 'ConfigMap' },
   { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'v1', kind: 'ServiceAccount' },
-  { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  { apiVersion: 'apps/v1', kind: 'DaemonSet' },
-  { apiVersion: 'batch/v1', kind: 'Job' },
-  { apiVersion: 'batch/v1', kind: 'CronJob' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
-  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
 ];
 
 /** One cluster to read. */
@@ -121,6 +108,21 @@ class HttpError extends Error {
   }
 }
 
+/** Asks for aggregated discovery (one document for every group), falling back to the legacy lists. */
+const AGGREGATED_DISCOVERY =
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+
+interface AggregatedDiscovery {
+  readonly kind?: string;
+  readonly items?: {
+    readonly metadata?: { readonly name?: string };
+    readonly versions?: {
+      readonly version: string;
+      readonly resources?: { readonly resource: string; readonly scope?: string; readonly responseKind?: { readonly kind?: string } }[];
+    }[];
+  }[];
+}
+
 interface Resource {
   readonly plural: string;
   readonly namespaced: boolean;
@@ -129,6 +131,7 @@ interface Resource {
 /** A connection to one cluster's API server, authenticated by `@kubernetes/client-node`. */
 class ClusterConnection {
   private readonly discovery = new Map<string, Promise<Map<string, Resource>>>();
+  private aggregatedDiscovery: Promise<Map<string, Map<string, Resource>> | undefined> | undefined;
 
   private constructor(
     private readonly server: URL,
@@ -158,7 +161,7 @@ class ClusterConnection {
     (this.options.agent as http.Agent | undefined)?.destroy();
   }
 
-  async get<T>(path: string): Promise<T> {
+  async get<T>(path: string, accept = 'application/json'): Promise<T> {
     const url = new URL(this.server.pathname.replace(/\/$/, '') + path, this.server);
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<T>((resolve, reject) => {
@@ -168,7 +171,7 @@ class ClusterConnection {
           ...this.options,
           method: 'GET',
           signal: this.signal,
-          headers: { ...this.options.headers, Accept: 'application/json' },
+          headers: { ...this.options.headers, Accept: accept },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -199,8 +202,36 @@ class ClusterConnection {
     });
   }
 
-  /** The resources of a group-version (one discovery request, cached). */
-  private resources(apiVersion: string): Promise<Map<string, Resource>> {
+  /**
+   * Every served resource by `apiVersion` and kind, from aggregated discovery (two requests:
+   * `/api` and `/apis`, Kubernetes ≥ 1.30), or undefined when the server does not offer it.
+   */
+  private aggregated(): Promise<Map<string, Map<string, Resource>> | undefined> {
+    this.aggregatedDiscovery ??= Promise.all(['/api', '/apis'].map((p) => this.get<AggregatedDiscovery>(p, AGGREGATED_DISCOVERY))).then(
+      (lists) => {
+        if (lists.some((l) => l.kind !== 'APIGroupDiscoveryList')) return undefined;
+        const out = new Map<string, Map<string, Resource>>();
+        for (const group of lists.flatMap((l) => l.items ?? [])) {
+          for (const v of group.versions ?? []) {
+            const apiVersion = group.metadata?.name ? `${group.metadata.name}/${v.version}` : v.version;
+            const kinds = new Map<string, Resource>();
+            for (const r of v.resources ?? []) {
+              if (r.responseKind?.kind) kinds.set(r.responseKind.kind, { plural: r.resource, namespaced: r.scope === 'Namespaced' });
+            }
+            out.set(apiVersion, kinds);
+          }
+        }
+        return out;
+      },
+      () => undefined,
+    );
+    return this.aggregatedDiscovery;
+  }
+
+  /** The resources of a group-version (aggregated discovery, else one request per group-version; cached). */
+  private async resources(apiVersion: string): Promise<Map<string, Resource>> {
+    const all = await this.aggregated();
+    if (all) return all.get(apiVersion) ?? new Map<string, Resource>();
     let found = this.discovery.get(apiVersion);
     if (!found) {
       const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
