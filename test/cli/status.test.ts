@@ -23,9 +23,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(state, { recursive: true, force: true }));
 
-/** Local kubeconfigs for every cluster, pointing at a port nothing listens on. */
-function deadKubeconfigs(): void {
-  const dir = path.join(state, 'dev', 'kubeconfigs');
+/** Kubeconfigs for every cluster, pointing at a port nothing listens on (default: the local fleet's). */
+function deadKubeconfigs(dir = path.join(state, 'dev', 'kubeconfigs')): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const c of CLUSTERS) {
     fs.writeFileSync(
@@ -104,5 +103,32 @@ describe('clusters that do not answer', () => {
     const text = status('--live', '--local', '--region', 'onprem', '--timeout', '5');
     expect(text.code).toBe(2);
     expect(text.out).toMatch(/edge-onprem-1: unreachable: .*ECONNREFUSED/);
+  });
+});
+
+describe('kubeconfigs from the region stack (real clusters)', () => {
+  test('are read from the stack config: fleetwright:kubeconfigDir, and missing ones named with the command that sets them', () => {
+    // A copy of the example project, so the stack files fleetwright and Pulumi write stay out of the repository.
+    const project = path.join(state, 'project');
+    fs.cpSync(PROJECT, project, { recursive: true, filter: (src) => !src.includes(`${path.sep}.fleetwright`) });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+    const run = (...args: string[]): ReturnType<typeof runCli> =>
+      runCli(['status', ...args], { cwd: project, env: { FLEETWRIGHT_STATE: path.join(state, 'fw') } });
+
+    const missing = run('--live', '--region', 'us-west');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain(
+      "cluster 'edge-us-west-1': no kubeconfig in the stack config; set it with `pulumi config set --secret --path 'fleetwright:kubeconfigs.edge-us-west-1'",
+    );
+
+    deadKubeconfigs(path.join(project, 'kubeconfigs'));
+    const stackFile = path.join(project, 'stacks', 'Pulumi.us-west.yaml');
+    fs.writeFileSync(stackFile, fs.readFileSync(stackFile, 'utf8').replace('config:\n', 'config:\n  fleetwright:kubeconfigDir: kubeconfigs\n'));
+    const r = run('--live', '--region', 'us-west', '--json', '--timeout', '5');
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.out) as FleetLiveStatus;
+    expect(Object.keys(doc.clusters)).toEqual(['edge-us-west-1', 'edge-us-west-2']);
+    for (const c of Object.values(doc.clusters)) expect(c.error).toMatch(/ECONNREFUSED/);
+    expect(r.out + r.err).not.toContain(TOKEN);
   });
 });
