@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn (about 30 minutes on 2 cores) and writes each result table to
 # bench/results/<name>.md (git-ignored); BENCHMARKS.md quotes them.
-# usage: bash bench/run-all.sh [synth] [diff] [helm] [values] [devfleet] [deploy-light] [deploy-full]
+# usage: bash bench/run-all.sh [synth] [diff] [helm] [values] [devfleet] [deploy-light] [deploy-full] [status]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=../toolchain/env.sh
 source toolchain/env.sh
-npm run --silent build
+npm run --silent build && npm run --silent build:bench
 mkdir -p bench/results
 export FLEETWRIGHT_STATE=$ROOT/.fleetwright/bench
-which=${*:-synth diff helm values devfleet deploy-light deploy-full}
+which=${*:-synth diff helm values devfleet deploy-light deploy-full status}
 for b in $which; do
   echo "==> $b"
   case $b in
@@ -27,6 +27,7 @@ for b in $which; do
       node bin/fleetwright.js dev up --nodes 1
       node build/bench/deploy/run.js --mode full --runs 3 > bench/results/deploy-full.md
       node bin/fleetwright.js dev down ;;
+    status) node build/bench/status/run.js --runs 5 > bench/results/status.md ;;
     *) echo "unknown benchmark $b" >&2; exit 1 ;;
   esac
   cat "bench/results/$b.md"

@@ -188,7 +188,7 @@ test('--html writes the page; a file fleetwright did not write is refused and le
   expect(fs.readFileSync(mine, 'utf8')).toBe('<p>my notes</p>');
   const noLive = await cli('status', '--local', '--html', page);
   expect(noLive.code).toBe(1);
-  expect(noLive.stderr).toContain('--html need --live');
+  expect(noLive.stderr).toContain('--html needs --live');
 });
 
 test("one cluster's API server stopped: that cluster unreachable with its error, the other five reported, exit 2", async () => {
