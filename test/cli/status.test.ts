@@ -123,7 +123,10 @@ describe('kubeconfigs from the region stack (real clusters)', () => {
 
     deadKubeconfigs(path.join(project, 'kubeconfigs'));
     const stackFile = path.join(project, 'stacks', 'Pulumi.us-west.yaml');
-    fs.writeFileSync(stackFile, fs.readFileSync(stackFile, 'utf8').replace('config:\n', 'config:\n  fleetwright:kubeconfigDir: kubeconfigs\n'));
+    fs.writeFileSync(
+      stackFile,
+      fs.readFileSync(stackFile, 'utf8').replace('config:\n', 'config:\n  fleetwright:kubeconfigDir: kubeconfigs\n'),
+    );
     const r = run('--live', '--region', 'us-west', '--json', '--timeout', '5');
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.out) as FleetLiveStatus;
