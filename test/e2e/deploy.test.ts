@@ -208,11 +208,17 @@ test('preview --refresh shows changes made on the clusters as drift; up --refres
       env: process.env,
     },
   );
-  expect({ code: cli.status, stderr: cli.stderr }).toEqual({ code: 1, stderr: expect.stringContaining('previewing region onprem') });
+  expect({ code: cli.status, stderr: cli.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('previewing region onprem') });
   const drifted = JSON.parse(cli.stdout) as FleetDiff;
-  expect(drifted.errors).toEqual([
-    expect.objectContaining({ cluster: 'edge-onprem-1', conflict: { manager: 'kubectl', fields: ['.spec.replicas'] } }),
-  ]);
+  // Objects are applied with force: the fleet takes spec.replicas back from kubectl (no conflict).
+  expect(drifted.errors ?? []).toEqual([]);
+  expect(drifted.groups).toContainEqual(
+    expect.objectContaining({
+      kind: 'changed',
+      clusters: ['edge-onprem-1'],
+      fields: expect.arrayContaining([expect.objectContaining({ path: 'spec.replicas', after: 3 })]),
+    }),
+  );
   expect(drifted.groups).toContainEqual(
     expect.objectContaining({
       kind: 'added',
@@ -221,10 +227,9 @@ test('preview --refresh shows changes made on the clusters as drift; up --refres
       drift: expect.stringMatching(/deleted outside/),
     }),
   );
-  // Hand the field back (same value as the fleet's), then let up put back what was deleted.
-  await kubectl(kc('edge-onprem-1'), 'scale', '-n', 'web', 'deployment/web', '--replicas=3');
   const stack = await openStack({ root: PROJECT, region: 'onprem', local: true, fleet: () => defineFleet() });
   await stack.up({ color: 'never', refresh: true });
+  expect(await kubectl(kc('edge-onprem-1'), 'get', '-n', 'web', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
   expect(await kubectl(kc('edge-onprem-2'), 'get', '-n', 'hello', 'service', 'onprem-hello', '-o', 'name')).toBe('service/onprem-hello\n');
   expect((await preview(['onprem'], {}, true)).code).toBe(0);
 });
