@@ -24,8 +24,8 @@ import pLimit from 'p-limit';
 import { Fleet } from '../../src/model/fleet';
 import { FIELD_MANAGER } from '../../src/model/objects';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
-import { synthesizeFleet, FleetSynthesis } from '../../src/synth/synth';
-import { COMMON_KINDS, KindRef, readFleetStatus } from '../../src/status/read';
+import { synthesizeFleet } from '../../src/synth/synth';
+import { COMMON_KINDS, KindRef, kindsOf, readFleetStatus } from '../../src/status/read';
 import { loadFleet } from '../../src/project/load';
 import { generateFleet } from '../synth/generate';
 import { arg, median } from '../util';
@@ -67,11 +67,6 @@ function resourceArg(k: KindRef): string {
   return group ? `${k.kind.toLowerCase()}.${version}.${group}` : k.kind.toLowerCase();
 }
 
-function kindsOf(synth: FleetSynthesis): KindRef[] {
-  const all = [...COMMON_KINDS, ...synth.clusters.flatMap((c) => c.bundles.flatMap((b) => b.objects.map((o) => o.id)))];
-  return [...new Map(all.map((k) => [`${k.apiVersion} ${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind }])).values()];
-}
-
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
@@ -105,7 +100,7 @@ async function measure(label: string, fleet: Fleet, mode: LocalFleetMode, runs: 
         }),
       ),
     );
-    const kinds = kindsOf(synth);
+    const kinds = [...COMMON_KINDS, ...kindsOf(synth.clusters)];
     const targets = synth.clusters.map((c) => ({ cluster: c, kubeconfig: fs.readFileSync(kubeconfigs[c.name], 'utf8'), partition: 'all' }));
     const options = { fleet: synth.fleet, manager: FIELD_MANAGER, kinds };
     // kubectl fails on a kind the API server does not serve: ask it only for the served ones.

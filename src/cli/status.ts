@@ -4,11 +4,10 @@ import { rolloutPlan } from '../model/placement';
 import { FIELD_MANAGER } from '../model/objects';
 import { KubeconfigKind } from '../model/kubeconfig';
 import { UsageError } from '../project/errors';
-import { projectRoot } from '../project/paths';
-import { localKubeconfigDir } from '../project/paths';
-import { synthesizeFleet, SynthesizedCluster } from '../synth/synth';
+import { localKubeconfigDir, projectRoot } from '../project/paths';
+import { synthesizeFleet } from '../synth/synth';
 import { allReady } from '../status/assess';
-import type { ClusterReadTarget, KindRef } from '../status/read';
+import type { ClusterReadTarget } from '../status/read';
 import { renderLiveStatus } from '../status/render';
 import type { FleetLiveStatus } from '../status/schema';
 import type { DeployCommandOptions } from './deploy';
@@ -51,13 +50,6 @@ async function stackKubeconfigSources(
   };
 }
 
-/** Every kind the clusters should hold, so objects of any of them left behind are found. */
-function kindsOf(clusters: readonly SynthesizedCluster[]): KindRef[] {
-  const unique = new Map<string, KindRef>();
-  for (const c of clusters) for (const o of c.bundles.flatMap((b) => b.objects)) unique.set(`${o.id.apiVersion} ${o.id.kind}`, o.id);
-  return [...unique.values()].map((k) => ({ apiVersion: k.apiVersion, kind: k.kind }));
-}
-
 /**
  * Reads the live status of the regions' clusters: synthesizes what each should run (as `up` would),
  * finds each kubeconfig (the local fleet's, the stack config's or the cluster's own reference) and
@@ -67,7 +59,7 @@ function kindsOf(clusters: readonly SynthesizedCluster[]): KindRef[] {
  */
 export async function readLiveStatus(opts: LiveStatusOptions): Promise<FleetLiveStatus> {
   const { readKubeconfigs } = await import('../deploy/kubeconfig');
-  const { readFleetStatus } = await import('../status/read');
+  const { kindsOf, readFleetStatus } = await import('../status/read');
   const root = opts.root ?? projectRoot();
   const fleet = opts.fleet();
   const targets: ClusterReadTarget[] = [];
@@ -134,7 +126,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Aborts on Ctrl-C or SIGTERM (for `--watch` and `dashboard`). */
-export function interruption(): { signal: AbortSignal; dispose: () => void } {
+function interruption(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);

@@ -8,7 +8,7 @@
  * WaitApplied; an object not ready → NotReady; an object missing, modified or orphaned → Modified;
  * else Ready. Roll-ups take the worst state by Fleet's ranking, over every cluster (no cap).
  */
-import { apiGroup, qualifiedKind, qualifiedName } from '../model/identity';
+import { apiGroup, objectKey, qualifiedKind } from '../model/identity';
 import { byteOrder } from '../model/names';
 import type { KubeObject } from '../model/objects';
 import { BundleState, STATES_WORST_FIRST, worstState } from '../model/states';
@@ -36,17 +36,13 @@ export interface ClusterObservation {
   readonly error?: string;
   /** The objects labelled as this fleet's on this cluster. */
   readonly objects: readonly KubeObject[];
-  /** Pods of the workloads that are not ready, by {@link liveKey} of the workload. */
+  /** Pods of the workloads that are not ready, by `objectKey` of the workload. */
   readonly pods?: Readonly<Record<string, readonly KubeObject[]>>;
 }
 
-/** `Kind.group namespace/name` of a live or desired object: its identity across API versions. */
-export function liveKey(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
-  return `${qualifiedKind(obj.kind, apiGroup(obj.apiVersion))} ${qualifiedName(obj.metadata.namespace, obj.metadata.name)}`;
-}
-
+/** A desired object's identity in the same form as {@link objectKey} gives a live object's. */
 function desiredKey(o: SynthesizedObject): string {
-  return `${qualifiedKind(o.id.kind, apiGroup(o.id.apiVersion))} ${qualifiedName(o.id.namespace, o.id.name)}`;
+  return objectKey({ apiVersion: o.id.apiVersion, kind: o.id.kind, metadata: { name: o.id.name, namespace: o.id.namespace } });
 }
 
 /** Whether another object's controller made this one (a Deployment's ReplicaSet, a Job's Pod). */
@@ -56,12 +52,12 @@ function controlled(obj: KubeObject): boolean {
 }
 
 function index(objects: readonly KubeObject[]): Map<string, KubeObject> {
-  return new Map(objects.filter((o) => !controlled(o)).map((o) => [liveKey(o), o]));
+  return new Map(objects.filter((o) => !controlled(o)).map((o) => [objectKey(o), o]));
 }
 
 /**
  * The desired workloads on a cluster that are not ready, so the reader can fetch their Pods for the
- * reason (by {@link liveKey}).
+ * reason (by `objectKey`).
  */
 export function notReadyWorkloads(cluster: SynthesizedCluster, objects: readonly KubeObject[]): KubeObject[] {
   const live = index(objects);
@@ -114,7 +110,7 @@ function assessObject(
   }
   const ready = readiness(live);
   if (!ready.ready) {
-    const pods = obs.pods?.[liveKey(live)];
+    const pods = obs.pods?.[objectKey(live)];
     const why = pods ? podReasons(pods) : '';
     return { ...id, state: 'NotReady', message: why ? `${ready.message}; ${why}` : ready.message };
   }

@@ -12,14 +12,14 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import pLimit from 'p-limit';
-import { apiGroup, qualifiedKind } from '../model/identity';
+import { apiGroup, objectKey, qualifiedKind } from '../model/identity';
 import type { KubeObject } from '../model/objects';
 import { redactText, registerKubeconfig } from '../model/redaction';
 import { byteOrder } from '../model/names';
 import { UsageError } from '../project/errors';
 import { CLUSTER_LABEL, FLEET_LABEL } from '../synth/synth';
 import type { SynthesizedCluster } from '../synth/synth';
-import { ClusterObservation, clusterStatus, fleetStatus, liveKey, notReadyWorkloads } from './assess';
+import { ClusterObservation, clusterStatus, fleetStatus, notReadyWorkloads } from './assess';
 import { podsOf } from './readiness';
 import type { FleetLiveStatus, LiveClusterStatus } from './schema';
 
@@ -79,6 +79,9 @@ export interface ReadOptions {
    */
   readonly kinds?: readonly KindRef[];
 }
+
+/** The API path of a group-version: `/api/v1`, `/apis/apps/v1`. */
+const apiBase = (apiVersion: string): string => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
 
 /** LISTs running at once against one cluster. */
 const PER_CLUSTER_REQUESTS = 6;
@@ -234,8 +237,7 @@ class ClusterConnection {
     if (all) return all.get(apiVersion) ?? new Map<string, Resource>();
     let found = this.discovery.get(apiVersion);
     if (!found) {
-      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      found = this.get<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>(path).then(
+      found = this.get<{ resources?: { name: string; kind: string; namespaced: boolean }[] }>(apiBase(apiVersion)).then(
         (list) =>
           new Map(
             (list.resources ?? []).filter((r) => !r.name.includes('/')).map((r) => [r.kind, { plural: r.name, namespaced: r.namespaced }]),
@@ -254,7 +256,6 @@ class ClusterConnection {
   async list(ref: KindRef, labelSelector: string, namespace?: string): Promise<KubeObject[]> {
     const resource = (await this.resources(ref.apiVersion)).get(ref.kind);
     if (!resource) return []; // the API server does not serve this kind: nothing of it can be there
-    const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
     const scope = namespace && resource.namespaced ? `/namespaces/${encodeURIComponent(namespace)}` : '';
     const out: KubeObject[] = [];
     let token: string | undefined;
@@ -262,7 +263,7 @@ class ClusterConnection {
       const query = new URLSearchParams({ labelSelector, limit: '500', ...(token ? { continue: token } : {}) });
       let page: { items?: KubeObject[]; metadata?: { continue?: string } };
       try {
-        page = await this.get(`${base}${scope}/${resource.plural}?${query.toString()}`);
+        page = await this.get(`${apiBase(ref.apiVersion)}${scope}/${resource.plural}?${query.toString()}`);
       } catch (e) {
         if (e instanceof HttpError && e.status === 403) {
           throw new Error(
@@ -279,11 +280,19 @@ class ClusterConnection {
   }
 }
 
-function kindsFor(cluster: SynthesizedCluster, extra: readonly KindRef[]): KindRef[] {
-  const all = [...COMMON_KINDS, ...extra, ...[...cluster.namespaces, ...cluster.bundles.flatMap((b) => b.objects)].map((o) => o.id)];
+/** The distinct kinds of the clusters' desired objects (their namespaces too), sorted. */
+export function kindsOf(clusters: readonly SynthesizedCluster[]): KindRef[] {
+  return uniqueKinds(clusters.flatMap((c) => [...c.namespaces, ...c.bundles.flatMap((b) => b.objects)].map((o) => o.id)));
+}
+
+function uniqueKinds(kinds: readonly KindRef[]): KindRef[] {
   const unique = new Map<string, KindRef>();
-  for (const k of all) unique.set(`${k.apiVersion} ${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind });
+  for (const k of kinds) unique.set(`${k.apiVersion} ${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind });
   return [...unique.values()].sort((a, b) => byteOrder(`${a.apiVersion} ${a.kind}`, `${b.apiVersion} ${b.kind}`));
+}
+
+function kindsFor(cluster: SynthesizedCluster, extra: readonly KindRef[]): KindRef[] {
+  return uniqueKinds([...COMMON_KINDS, ...extra, ...kindsOf([cluster])]);
 }
 
 function describeError(e: unknown, timeoutMs: number, signal: AbortSignal): string {
@@ -328,7 +337,7 @@ export async function observeCluster(target: ClusterReadTarget, options: ReadOpt
             .map(([k, v]) => `${k}=${v}`)
             .join(',');
           if (podSelector === '') return;
-          pods[liveKey(w)] = podsOf(w, await conn.list({ apiVersion: 'v1', kind: 'Pod' }, podSelector, w.metadata.namespace));
+          pods[objectKey(w)] = podsOf(w, await conn.list({ apiVersion: 'v1', kind: 'Pod' }, podSelector, w.metadata.namespace));
         }),
       ),
     );

@@ -5,6 +5,7 @@
  * bound, CRDs established, load balancers provisioned; any other kind is judged by its `Ready` or
  * `Stalled` condition, and is ready when it has none. Pure: reads the object, nothing else.
  */
+import { apiGroup, qualifiedKind } from '../model/identity';
 import type { KubeObject } from '../model/objects';
 
 /** The verdict on one object. */
@@ -164,8 +165,7 @@ export function readiness(obj: KubeObject): Readiness {
   if (typeof obj.metadata.deletionTimestamp === 'string') return notReady(`being deleted since ${obj.metadata.deletionTimestamp}`);
   const stale = generationCurrent(obj, s);
   if (stale) return stale;
-  const group = obj.apiVersion.includes('/') ? obj.apiVersion.slice(0, obj.apiVersion.indexOf('/')) : '';
-  switch (`${obj.kind}.${group}`) {
+  switch (qualifiedKind(obj.kind, apiGroup(obj.apiVersion))) {
     case 'Deployment.apps':
       return deployment(obj, s);
     case 'StatefulSet.apps':
@@ -176,17 +176,17 @@ export function readiness(obj: KubeObject): Readiness {
       return replicaSet(obj, s);
     case 'Job.batch':
       return job(s);
-    case 'Pod.':
+    case 'Pod':
       return pod(obj);
-    case 'PersistentVolumeClaim.':
+    case 'PersistentVolumeClaim':
       return s.phase === 'Bound' ? READY : notReady(`claim is ${String(s.phase ?? 'Pending')}, not Bound`);
-    case 'Namespace.':
+    case 'Namespace':
       return s.phase === 'Terminating' ? notReady('namespace is terminating') : READY;
     case 'CustomResourceDefinition.apiextensions.k8s.io': {
       const established = condition(s, 'Established');
       return established?.status === 'True' ? READY : notReady(`not established${established ? `: ${explain(established)}` : ''}`);
     }
-    case 'Service.': {
+    case 'Service': {
       const type = (obj.spec as { type?: string } | undefined)?.type;
       const ingress = (s.loadBalancer as { ingress?: unknown[] } | undefined)?.ingress;
       if (type === 'LoadBalancer' && !(Array.isArray(ingress) && ingress.length > 0)) return notReady('load balancer not provisioned yet');

@@ -9,7 +9,8 @@ import type { Fleet } from '../../src/model/fleet';
 import type { KubeObject } from '../../src/model/objects';
 import { STATES_WORST_FIRST } from '../../src/model/states';
 import { Source } from '../../src/sources/sources';
-import { allReady, bundleState, clusterStatus, fleetStatus, liveKey, notReadyWorkloads } from '../../src/status/assess';
+import { allReady, bundleState, clusterStatus, fleetStatus, notReadyWorkloads } from '../../src/status/assess';
+import { objectKey } from '../../src/model/identity';
 import type { ObjectStatus } from '../../src/status/schema';
 import { BUNDLE_LABEL, CLUSTER_LABEL, FLEET_LABEL, synthesizeFleet, type SynthesizedCluster } from '../../src/synth/synth';
 import { smallFleet } from '../util';
@@ -271,7 +272,7 @@ function messyCluster(cluster: SynthesizedCluster): { objects: KubeObject[]; pod
     });
   }
   const pods = {
-    [liveKey(web)]: [unschedulablePod('web-7d4b9c-x2x', 'web', 'web'), unschedulablePod('web-7d4b9c-k8q', 'web', 'web')],
+    [objectKey(web)]: [unschedulablePod('web-7d4b9c-x2x', 'web', 'web'), unschedulablePod('web-7d4b9c-k8q', 'web', 'web')],
   };
   return { objects, pods };
 }
