@@ -24,6 +24,7 @@ export { KubeObject, ObjectMeta } from './model/objects';
 export { ObjectId } from './model/identity';
 export { BundleContext, IBundleSource, RenderStats, SourceError, SynthesisRun } from './model/source';
 export { placementMatrix, PlacementCell, rolloutPlan } from './model/placement';
+export { DEFAULT_SHARD_SIZE, planShards, RegionShard, regionShards, shardCount, shardOf } from './model/shards';
 export { validateFleet } from './model/validate';
 
 // The live status document (`fleetwright status --live --json`, docs/status.md).

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { formatProblem, Problem } from '../model/errors';
 import { Fleet } from '../model/fleet';
 import { DIFF_FORMATS, DiffFormat } from '../diff/render';
@@ -35,3 +35,21 @@ export function parseFormat(format: string): DiffFormat {
 
 /** Whether to color text output: a terminal, and NO_COLOR unset. */
 export const wantsColor = (): boolean => !!process.stdout.isTTY && !process.env.NO_COLOR;
+
+/** Parses a positive number of seconds (or a count) given to `flag`. */
+export function positive(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number above 0, not '${value}'.`);
+    return n;
+  };
+}
+
+/** Parses a whole number of 1 or more given to `flag`. */
+export function count(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of 1 or more, not '${value}'.`);
+    return n;
+  };
+}

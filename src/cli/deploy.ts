@@ -7,6 +7,13 @@ import { hasChanges } from '../diff/compare';
 import { DiffFormat, renderDiff } from '../diff/render';
 import { projectRoot } from '../project/paths';
 import { pulumiProject } from '../deploy/project';
+import type { Stack } from '@pulumi/pulumi/automation';
+import pLimit from 'p-limit';
+import { mergeRegionOutputs } from '../deploy/outputs';
+import type { DeployedCluster } from '../deploy/shards';
+import { rolloutPlan } from '../model/placement';
+import { parseShardStack, RegionShard, regionShards, shardOf } from '../model/shards';
+import { shardStackName, stackName } from '../project/paths';
 
 export { projectRoot };
 import type { CliIo } from './io';
@@ -71,70 +78,278 @@ function changeSummary(changes: Partial<Record<string, number>> | undefined): st
   return [...done.map(([op, n]) => `${n} ${words[op] ?? op}`), `${same} unchanged`].join(', ');
 }
 
+/** One stack of a run: a region's stack, or one shard of a sharded region. */
+interface StackUnit {
+  /** The region. */
+  readonly region: string;
+  /** The shard (index 0: the region stack). */
+  readonly shard: RegionShard;
+  /** The stack name. */
+  readonly name: string;
+}
+
+/** The stacks that deploy `regions` now: one per region, or one per shard of a sharded region. */
+function stackUnits(fleet: Fleet, regions: readonly string[], local: boolean): StackUnit[] {
+  return regions.flatMap((region) =>
+    regionShards(fleet, region).map((shard) => ({ region, shard, name: shardStackName(region, shard.index, local) })),
+  );
+}
+
+async function openUnit(unit: StackUnit, root: string, opts: DeployCommandOptions): Promise<Stack> {
+  const { openStack } = await import('../deploy/automation');
+  return openStack({
+    root,
+    region: unit.region,
+    local: opts.local,
+    fleet: fleetLoader(opts),
+    ...(unit.shard.index > 0 ? { shard: { index: unit.shard.index, of: unit.shard.of } } : {}),
+  });
+}
+
 /**
- * Runs `up` or `destroy` on each region's stack through the Automation API, streaming the engine's
- * output. Before each stack it repairs what an interrupted earlier run left (a stale lock, pending
- * operations) and stops at once if another run holds the stack's lock; on failure it says which
- * partition, clusters and objects failed and what to do. Credentials never reach the output.
+ * Writes each whole line of a stack's output with the stack's name in front, so that stacks
+ * running at once stay readable; `flush` writes what is left.
+ */
+function linePrefixer(prefix: string, write: (t: string) => void): { write: (t: string) => void; flush: () => void } {
+  let pending = '';
+  return {
+    write: (t) => {
+      const lines = (pending + t).split('\n');
+      pending = lines.pop() ?? '';
+      if (lines.length > 0) write(lines.map((l) => `${prefix}${l}\n`).join(''));
+    },
+    flush: () => {
+      if (pending) write(`${prefix}${pending}\n`);
+      pending = '';
+    },
+  };
+}
+
+/** URNs (globs) that select the given clusters' components and everything under them in a stack. */
+function clusterUrns(stack: string, project: string, clusters: readonly string[]): string[] {
+  const prefix = `urn:pulumi:${stack}::${project}::`;
+  return clusters.flatMap((c) => [`${prefix}**::${c}`, `${prefix}**::${c}/**`]);
+}
+
+/**
+ * Moves the state of clusters that are deployed by another stack of their region than the one
+ * they belong to now (the region became sharded, the number of shards changed, a region stopped
+ * being sharded). Nothing changes on the clusters.
+ *
+ * @returns an error message, or undefined when every cluster is where it belongs
+ */
+async function moveToShards(
+  region: string,
+  units: readonly StackUnit[],
+  stack: Stack,
+  ctx: { readonly local: boolean; readonly io: CliIo },
+): Promise<string | undefined> {
+  const { regionStacks, deployedClusters, plannedMoves, releaseClusters } = await import('../deploy/shards');
+  const ws = stack.workspace;
+  const base = stackName(region, ctx.local);
+  const located = new Map<string, DeployedCluster[]>();
+  for (const name of await regionStacks(ws, base)) located.set(name, await deployedClusters(ws, name));
+  const of = units[0]?.shard.of ?? 1;
+  const sharded = (units[0]?.shard.index ?? 0) > 0;
+  // Clusters no longer in the fleet go to the stack their name hashes to: its run deletes them.
+  const wanted = new Map<string, string>();
+  for (const c of [...located.values()].flat()) {
+    wanted.set(c.cluster, sharded ? shardStackName(region, shardOf(c.cluster, of), ctx.local) : base);
+  }
+  const moves = plannedMoves(located, wanted);
+  for (const m of moves) {
+    ctx.io.out(
+      `region ${region}: ${m.clusters.join(', ')} move${m.clusters.length === 1 ? 's' : ''} from stack ${m.from} to ${m.to} ` +
+        `(the region has ${sharded ? `${of} shards` : 'one stack'} now): ${m.from} lets go of ${m.clusters.length === 1 ? 'its' : 'their'} ` +
+        `objects, ${m.to} takes them over; nothing is deleted or recreated on the clusters\n`,
+    );
+    try {
+      await releaseClusters(ws, m.from, m.clusters);
+    } catch (e) {
+      return `releasing ${m.clusters.join(', ')} from stack ${m.from} failed: ${(e as Error).message.split('\n').slice(-8).join('\n')}\nNothing was deployed. Fix the cause above, then rerun.`;
+    }
+  }
+  const emptied = [...new Set(moves.map((m) => m.from))].filter((n) => !units.some((u) => u.name === n));
+  for (const n of emptied) ctx.io.out(`region ${region}: stack ${n} deploys nothing now; \`pulumi stack rm ${n}\` removes it\n`);
+  return undefined;
+}
+
+/** What one stack run ended with. */
+type UnitResult = { readonly ok: true; readonly outputs?: FleetStackOutputs } | { readonly ok: false; readonly text: string };
+
+/**
+ * Runs `up` or `destroy` on each region's stacks through the Automation API: a sharded region's
+ * shards and the regions themselves run in parallel (`--parallel`, default from the machine's
+ * memory), partition by partition when a sharded region has several rollout partitions (every
+ * shard finishes partition k before any starts k + 1; a failure stops the later partitions).
+ * Before running, clusters whose state is in another stack of their region are moved there
+ * (nothing changes on the clusters); each stack is repaired first from what an interrupted earlier
+ * run left (a stale lock, pending operations), and a stack another run holds stops this one at
+ * once. On failure it says which partition, clusters and objects failed and what to do.
+ * Credentials never reach the output.
  *
  * @returns the exit code
  */
 export async function runDeployCommand(
   kind: 'up' | 'destroy',
-  opts: DeployCommandOptions & { readonly refresh?: boolean },
+  opts: DeployCommandOptions & { readonly refresh?: boolean; readonly parallel?: number },
   io: CliIo,
 ): Promise<number> {
-  const { openStack, EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } =
-    await import('../deploy/automation');
+  const { EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } = await import('../deploy/automation');
   const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder } = await import('../deploy/recovery');
   const { registerKubeconfigFiles } = await import('../deploy/redact');
+  const { defaultParallelism, regionStacks } = await import('../deploy/shards');
   const root = opts.root ?? projectRoot();
   // Known before anything runs: a recovery refresh talks to the clusters before the program reads them.
   if (opts.local) registerKubeconfigFiles(localKubeconfigDir(root));
   // redactText hides registered secrets and credential-shaped text (constructs/redaction.ts).
   const safe: CliIo = { out: (t) => io.out(redactText(t)), err: (t) => io.err(redactText(t)) };
-  const outputs: FleetStackOutputs[] = [];
-  for (const region of opts.regions) {
-    safe.out(`\n=== ${kind} region ${region}${opts.local ? ' (local fleet)' : ''} ===\n`);
-    const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
-    const rerun = rerunCommand(kind, region, opts);
-    const ref = { stack: stack.name, region, project: pulumiProject(root)?.name ?? 'fleetwright', env: pulumiEnv(root), rerun };
-    const failureContext = { stack: stack.name, rerun, local: opts.local, kubeconfigDir: localKubeconfigDir(root) };
+  const fleet = opts.fleet();
+  const project = pulumiProject(root)?.name ?? 'fleetwright';
+  let units = stackUnits(fleet, opts.regions, opts.local);
+  const stacks = new Map<string, Stack>();
+  for (const u of units) stacks.set(u.name, await openUnit(u, root, opts));
+  if (kind === 'destroy') {
+    // Every stack of the region that exists, shards of an earlier layout included.
+    const existing: StackUnit[] = [];
+    for (const region of opts.regions) {
+      const first = stacks.get(units.find((u) => u.region === region)?.name ?? '') as Stack;
+      for (const name of await regionStacks(first.workspace, stackName(region, opts.local))) {
+        const index = parseShardStack(name).index;
+        const unit = units.find((u) => u.name === name) ?? { region, shard: { region, index, of: index, clusters: [] }, name };
+        if (!stacks.has(name)) stacks.set(name, await openUnit(unit, root, opts));
+        existing.push(unit);
+      }
+    }
+    units = existing;
+  }
+  const parallel = opts.parallel ?? defaultParallelism(units.map((u) => u.shard.clusters.length));
+  const concurrent = parallel > 1 && units.length > 1;
+  if (concurrent) safe.out(`running ${units.length} stacks, ${parallel} at a time: ${units.map((u) => u.name).join(', ')}\n`);
+  const refOf = (u: StackUnit) => {
+    const rerun = rerunCommand(kind, u.region, opts);
+    return { stack: u.name, region: u.region, project, env: pulumiEnv(root), rerun };
+  };
+  const contextOf = (u: StackUnit) => ({
+    stack: u.name,
+    rerun: rerunCommand(kind, u.region, opts),
+    local: opts.local,
+    kubeconfigDir: localKubeconfigDir(root),
+  });
+  for (const u of units) {
     const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
-      describeFailures(opts.fleet(), failures, failureContext, warnings).join('\n');
-    if (!(await prepareStack(stack, ref, safe, explain))) return 1;
-    const collector = new EventCollector();
-    const common = { onOutput: safe.out, onEvent: collector.onEvent, color: 'never' as const };
-    try {
-      if (kind === 'up') {
-        const r = await stack.up({ ...common, refresh: !!opts.refresh });
-        outputs.push(Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
-        safe.out(`\nregion ${region} (stack ${stack.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
-      } else {
-        const r = await stack.destroy({ ...common, refresh: !!opts.refresh });
-        safe.out(`\nregion ${region} (stack ${stack.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
+      describeFailures(fleet, failures, contextOf(u), warnings).join('\n');
+    if (!(await prepareStack(stacks.get(u.name) as Stack, refOf(u), safe, explain))) return 1;
+  }
+  if (kind === 'up') {
+    for (const region of opts.regions) {
+      const own = units.filter((u) => u.region === region);
+      const error = await moveToShards(region, own, stacks.get(own[0].name) as Stack, { local: opts.local, io: safe });
+      if (error) {
+        safe.err(`\n${error}\n`);
+        return 1;
       }
-    } catch (e) {
-      const message = (e as Error).message;
-      const report = collector.report;
-      let text: string;
-      if (report.failures.length > 0) {
-        text = explainFailure(opts.fleet(), region, report, failureContext);
-      } else if (isLockError(message)) {
-        // Another run took the lock between our check and the engine's.
-        const locks = stackLocks(ref).filter((l) => l.holder !== LockHolder.GONE);
-        text = locks.length > 0 ? lockedMessage(ref, locks) : `stack ${stack.name} was locked by another run; rerun \`${rerun}\`.`;
-      } else {
-        text =
-          `${kind} of region '${region}' (stack ${stack.name}) failed:\n${message.split('\n').slice(-20).join('\n')}\n` +
-          `Fix the cause above, then rerun \`${rerun}\`.`;
-      }
-      safe.err(`\n${text}\n`);
-      return 1;
     }
   }
-  if (kind === 'up' && outputs.length > 0) safe.out(`\n${statusTable(outputs)}\n`);
-  return 0;
+
+  const limit = pLimit(parallel);
+  /** Runs a stack; with `partition`, everything but the clusters of later partitions (`later`). */
+  const runUnit = (u: StackUnit, partition?: { readonly name: string; readonly later: readonly string[] }): Promise<UnitResult> =>
+    limit(async (): Promise<UnitResult> => {
+      const stack = stacks.get(u.name) as Stack;
+      const label = `${u.name}${partition ? ` (partition ${partition.name})` : ''}`;
+      const lines = concurrent ? linePrefixer(`[${label}] `, safe.out) : { write: safe.out, flush: () => undefined };
+      safe.out(
+        `\n=== ${kind} ${u.shard.index > 0 ? `region ${u.region}, shard ${u.shard.index} of ${u.shard.of}` : `region ${u.region}`}` +
+          `${partition ? `, partition ${partition.name}` : ''}${opts.local ? ' (local fleet)' : ''} (stack ${u.name}) ===\n`,
+      );
+      const collector = new EventCollector();
+      const common = { onOutput: lines.write, onEvent: collector.onEvent, color: 'never' as const };
+      try {
+        if (kind === 'up') {
+          const exclude = partition ? { exclude: clusterUrns(u.name, project, partition.later) } : {};
+          const r = await stack.up({ ...common, ...exclude, refresh: !!opts.refresh });
+          lines.flush();
+          safe.out(`\n${describeUnit(u)} (stack ${u.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
+          if (partition) return { ok: true };
+          return {
+            ok: true,
+            outputs: Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs,
+          };
+        }
+        const r = await stack.destroy({ ...common, refresh: !!opts.refresh });
+        lines.flush();
+        safe.out(`\n${describeUnit(u)} (stack ${u.name}): ${changeSummary(r.summary.resourceChanges)}\n`);
+        return { ok: true };
+      } catch (e) {
+        lines.flush();
+        const message = (e as Error).message;
+        const report = collector.report;
+        const ctx = contextOf(u);
+        if (report.failures.length > 0) return { ok: false, text: explainFailure(fleet, u.region, report, ctx) };
+        if (isLockError(message)) {
+          // Another run took the lock between our check and the engine's.
+          const locks = stackLocks(refOf(u)).filter((l) => l.holder !== LockHolder.GONE);
+          return {
+            ok: false,
+            text: locks.length > 0 ? lockedMessage(refOf(u), locks) : `stack ${u.name} was locked by another run; rerun \`${ctx.rerun}\`.`,
+          };
+        }
+        return {
+          ok: false,
+          text: `${kind} of ${describeUnit(u)} (stack ${u.name}) failed:\n${message.split('\n').slice(-20).join('\n')}\nFix the cause above, then rerun \`${ctx.rerun}\`.`,
+        };
+      }
+    });
+
+  const outputs: FleetStackOutputs[] = [];
+  const failures: string[] = [];
+  await Promise.all(
+    opts.regions.map(async (region) => {
+      const own = units.filter((u) => u.region === region);
+      const plan = rolloutPlan(fleet, region);
+      // Partition by partition across shards: a shard's run for partition k leaves out its clusters
+      // of later partitions; a shard with none left runs whole, once (deletions, outputs).
+      const phased = kind === 'up' && own.length > 1 && plan.partitions.length > 1;
+      const phases = phased ? plan.partitions : [undefined];
+      const whole = new Set<string>();
+      for (const [i, p] of phases.entries()) {
+        const results = await Promise.all(
+          own.map((u) => {
+            if (whole.has(u.name)) return Promise.resolve<UnitResult>({ ok: true });
+            const later = plan.partitions
+              .slice(i + 1)
+              .flatMap((l) => l.waves.flat())
+              .filter((c) => u.shard.clusters.includes(c));
+            const now = p?.waves.flat().some((c) => u.shard.clusters.includes(c)) ?? true;
+            if (later.length === 0) {
+              whole.add(u.name);
+              return runUnit(u);
+            }
+            return p && now ? runUnit(u, { name: p.name, later }) : Promise.resolve<UnitResult>({ ok: true });
+          }),
+        );
+        for (const r of results) {
+          if (r.ok && r.outputs) outputs.push(r.outputs);
+          if (!r.ok) failures.push(r.text);
+        }
+        if (results.some((r) => !r.ok)) {
+          const later = plan.partitions.slice(i + 1);
+          if (phased && later.length > 0) {
+            failures.push(`region ${region}: later partitions were not started on any shard: ${later.map((l) => l.name).join(', ')}`);
+          }
+          return;
+        }
+      }
+    }),
+  );
+  for (const f of failures) safe.err(`\n${f}\n`);
+  if (kind === 'up' && outputs.length > 0) safe.out(`\n${statusTable(mergeRegionOutputs(outputs))}\n`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+function describeUnit(u: StackUnit): string {
+  return u.shard.index > 0 ? `region ${u.region} shard ${u.shard.index}/${u.shard.of}` : `region ${u.region}`;
 }
 
 /** When a region's outputs were observed, or that they were assumed (outputs of schema 1). */
@@ -155,27 +370,29 @@ function observedLine(o: FleetStackOutputs): string {
  * @returns the exit code
  */
 export async function runStatusCommand(opts: DeployCommandOptions & { readonly json: boolean }, io: CliIo): Promise<number> {
-  const { openStack } = await import('../deploy/automation');
   const root = opts.root ?? projectRoot();
   const outputs: FleetStackOutputs[] = [];
-  for (const region of opts.regions) {
-    const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
+  let missing = 0;
+  for (const u of stackUnits(opts.fleet(), opts.regions, opts.local)) {
+    const stack = await openUnit(u, root, opts);
     const o = await stack.outputs();
     if (Object.keys(o).length === 0) {
+      missing++;
       io.err(
-        `region ${region}: stack ${stack.name} has no outputs yet; run \`npx fleetwright up --region ${region}${opts.local ? ' --local' : ''}\`\n`,
+        `${describeUnit(u)}: stack ${stack.name} has no outputs yet; run \`npx fleetwright up --region ${u.region}${opts.local ? ' --local' : ''}\`\n`,
       );
       continue;
     }
     outputs.push(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value])) as unknown as FleetStackOutputs);
   }
+  const merged = mergeRegionOutputs(outputs);
   if (opts.json) {
-    io.out(`${JSON.stringify(outputs, null, 2)}\n`);
-  } else if (outputs.length > 0) {
-    io.out(`${statusTable(outputs)}\n${outputs.map(observedLine).join('\n')}\n`);
+    io.out(`${JSON.stringify(merged, null, 2)}\n`);
+  } else if (merged.length > 0) {
+    io.out(`${statusTable(merged)}\n${merged.map(observedLine).join('\n')}\n`);
     io.out(`for the state on the clusters now: npx fleetwright status --live${opts.local ? ' --local' : ''}\n`);
   }
-  return outputs.length === opts.regions.length ? 0 : 1;
+  return missing === 0 ? 0 : 1;
 }
 
 /** Options of `fleetwright preview`. */
@@ -197,30 +414,35 @@ export interface PreviewCommandOptions extends DeployCommandOptions {
  *
  * @returns 0 without changes, 2 with changes, 1 when some change cannot be planned
  */
-export async function runPreviewCommand(opts: PreviewCommandOptions, io: CliIo): Promise<number> {
-  const { openStack } = await import('../deploy/automation');
+export async function runPreviewCommand(opts: PreviewCommandOptions & { readonly parallel?: number }, io: CliIo): Promise<number> {
   const { LivePreviewCollector } = await import('../diff/live');
+  const { defaultParallelism } = await import('../deploy/shards');
   const root = opts.root ?? projectRoot();
   const collector = new LivePreviewCollector();
-  const stacks: string[] = [];
+  const units = stackUnits(opts.fleet(), opts.regions, opts.local);
+  const stacks = new Map<string, Stack>();
+  for (const u of units) stacks.set(u.name, await openUnit(u, root, opts));
+  const limit = pLimit(opts.parallel ?? defaultParallelism(units.map((u) => u.shard.clusters.length)));
   let failure: string | undefined;
-  for (const region of opts.regions) {
-    const stack = await openStack({ root, region, local: opts.local, fleet: fleetLoader(opts) });
-    stacks.push(stack.name);
-    io.err(`previewing region ${region} (stack ${stack.name}${opts.refresh ? ', refreshing from the clusters' : ''})\n`);
-    try {
-      await stack.preview({
-        color: 'never',
-        diff: true,
-        refresh: opts.refresh,
-        onEvent: collector.forRegion(region),
-        ...(opts.verbose ? { onOutput: io.err } : {}),
-      });
-    } catch (e) {
-      failure ??= (e as Error).message.split('\n').slice(-5).join('\n');
-    }
-  }
-  const report = collector.finish({ base: `deployed (${stacks.join(', ')})`, head: 'working tree' });
+  await Promise.all(
+    units.map((u) =>
+      limit(async () => {
+        io.err(`previewing ${describeUnit(u)} (stack ${u.name}${opts.refresh ? ', refreshing from the clusters' : ''})\n`);
+        try {
+          await (stacks.get(u.name) as Stack).preview({
+            color: 'never',
+            diff: true,
+            refresh: opts.refresh,
+            onEvent: collector.forRegion(u.region),
+            ...(opts.verbose ? { onOutput: io.err } : {}),
+          });
+        } catch (e) {
+          failure ??= (e as Error).message.split('\n').slice(-5).join('\n');
+        }
+      }),
+    ),
+  );
+  const report = collector.finish({ base: `deployed (${units.map((u) => u.name).join(', ')})`, head: 'working tree' });
   io.out(renderDiff(report, opts.format, opts.color));
   if (failure !== undefined) {
     if (!report.errors) io.err(`preview failed: ${failure}\n`);

@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-export { localKubeconfigDir, stackName, stateDir } from '../project/paths';
+export { localKubeconfigDir, shardStackName, stackName, stateDir } from '../project/paths';
 import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
 import { Fleet } from '../model/fleet';
 import { KubeconfigKind } from '../model/kubeconfig';
 import { rolloutPlan } from '../model/placement';
 import { LocalFleetMode, readState } from '../dev/local-fleet';
-import { localKubeconfigDir, stackName, stateDir } from '../project/paths';
+import { localKubeconfigDir, shardStackName, stackName, stateDir } from '../project/paths';
 import { ResourceError, resourceDiagnostic, resourceError } from './events';
 import { fleetStackExports } from './program';
 import { pulumiProject } from './project';
@@ -44,8 +44,8 @@ export function pulumiEnv(root: string): Record<string, string> {
  * pointing at the local fleet's kubeconfigs. Keeps the encryption salt Pulumi wrote, as long as the
  * file was written for the same passphrase (recorded as a short hash).
  */
-export function writeLocalStackConfig(root: string, region: string, extra: Record<string, string> = {}): void {
-  const file = path.join(root, 'stacks', `Pulumi.${stackName(region, true)}.yaml`);
+export function writeLocalStackConfig(root: string, region: string, extra: Record<string, string> = {}, shard = 0): void {
+  const file = path.join(root, 'stacks', `Pulumi.${shardStackName(region, shard, true)}.yaml`);
   // The salt belongs to one passphrase: keep it only for the passphrase it was made with.
   const env = pulumiEnv(root);
   const passphrase =
@@ -87,6 +87,13 @@ export interface OpenStackOptions {
    * @default - from the stack config, else the project's own
    */
   readonly fleet?: () => Fleet;
+  /**
+   * The shard of a sharded region: opens `<region>.<index>` and records in its config which shard
+   * it is and how many the region has (`fleetwright:shard`, `fleetwright:shards`).
+   *
+   * @default - the region stack
+   */
+  readonly shard?: { readonly index: number; readonly of: number };
 }
 
 let monitorGuard = false;
@@ -114,23 +121,51 @@ function ignoreTerminatingMonitor(): void {
  */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   ignoreTerminatingMonitor();
-  const name = stackName(opts.region, opts.local);
+  const index = opts.shard?.index ?? 0;
+  const name = shardStackName(opts.region, index, opts.local);
+  const shardConfig: Record<string, string> =
+    opts.shard && index > 0 ? { 'fleetwright:shard': String(index), 'fleetwright:shards': String(opts.shard.of) } : {};
   if (opts.local) {
     // API servers without controllers never make workloads Ready: do not wait for them.
     const light = readState({ dir: path.join(stateDir(opts.root), 'dev') })?.mode === LocalFleetMode.LIGHT;
-    writeLocalStackConfig(opts.root, opts.region, light ? { 'fleetwright:skipAwait': 'true' } : {});
+    writeLocalStackConfig(opts.root, opts.region, { ...(light ? { 'fleetwright:skipAwait': 'true' } : {}), ...shardConfig }, index);
   }
   const project = pulumiProject(opts.root);
   const options = { workDir: opts.root, envVars: pulumiEnv(opts.root) };
-  if (!opts.fleet && project?.main) return LocalWorkspace.createOrSelectStack({ stackName: name, workDir: opts.root }, options);
-  return LocalWorkspace.createOrSelectStack(
-    {
-      stackName: name,
-      projectName: project?.name ?? 'fleetwright',
-      program: async () => fleetStackExports({ fleet: opts.fleet?.(), root: opts.root }),
-    },
-    options,
-  );
+  const stack =
+    !opts.fleet && project?.main
+      ? await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: opts.root }, options)
+      : await LocalWorkspace.createOrSelectStack(
+          {
+            stackName: name,
+            projectName: project?.name ?? 'fleetwright',
+            program: async () => fleetStackExports({ fleet: opts.fleet?.(), root: opts.root }),
+          },
+          options,
+        );
+  if (!opts.local && index > 0)
+    await inheritRegionConfig(stack, stackName(opts.region, false), { ...shardConfig, 'fleetwright:region': opts.region });
+  return stack;
+}
+
+/**
+ * A shard stack's config is its region stack's (where users set kubeconfigs and settings), plus
+ * its shard: copied before every run, secrets re-encrypted for the shard, and written only when
+ * something changed (so an unchanged config file is not rewritten).
+ */
+async function inheritRegionConfig(stack: Stack, regionStack: string, extra: Record<string, string>): Promise<void> {
+  const ws = stack.workspace;
+  const exists = (await ws.listStacks()).some((s) => s.name.split('/').pop() === regionStack);
+  const inherited = exists ? await ws.getAllConfig(regionStack) : {};
+  const wanted: Record<string, { value: string; secret?: boolean }> = { ...inherited };
+  for (const [k, v] of Object.entries(extra)) wanted[k] = { value: v };
+  const current = await stack.getAllConfig();
+  const same = (a: { value: string; secret?: boolean } | undefined, b: { value: string; secret?: boolean }): boolean =>
+    a !== undefined && a.value === b.value && !!a.secret === !!b.secret;
+  const changed = Object.entries(wanted).filter(([k, v]) => !same(current[k], v));
+  const stale = Object.keys(current).filter((k) => !(k in wanted));
+  if (changed.length > 0) await stack.setAllConfig(Object.fromEntries(changed));
+  if (stale.length > 0) await stack.removeAllConfig(stale);
 }
 
 /** A resource operation that failed, attributed to its cluster and bundle. */

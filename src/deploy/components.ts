@@ -198,10 +198,14 @@ export class ClusterDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super('fleetwright:deploy:ClusterDeployment', name, {}, opts);
     const c = args.cluster;
+    // The provider hangs from the region, not from this component: the engine creates providers
+    // even for clusters a run leaves out (a sharded region's later partitions), and a provider
+    // whose parent is not in the state breaks the snapshot. The alias keeps providers that earlier
+    // versions created under this component (no replacement of the cluster's objects).
     const provider = new k8s.Provider(
       name,
       { kubeconfig: args.kubeconfig, clusterIdentifier: c.name, enableServerSideApply: true },
-      { parent: this },
+      { parent: opts?.parent ?? this, aliases: opts?.parent ? [{ parent: this }] : [] },
     );
     const namespaces = c.namespaces.map((ns) =>
       createObject(resourceName(name, NAMESPACES_BUNDLE, ns.id), ns.manifest, args.settings, { parent: this, provider }),

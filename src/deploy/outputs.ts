@@ -86,6 +86,54 @@ export interface FleetStackOutputs {
   readonly bundles: Readonly<Record<string, BundleStatus>>;
   /** When the last cluster was read (ISO 8601), absent when no cluster was read (schema 2). */
   readonly observedAt?: string;
+  /**
+   * The shard of a sharded region this stack deploys (its clusters only); absent when the stack
+   * deploys the whole region. `fleetwright status` merges a region's shards back into one.
+   */
+  readonly shard?: { readonly index: number; readonly of: number };
   /** Rollout partitions in order, with their clusters. */
   readonly rollout: readonly { readonly partition: string; readonly clusters: readonly string[] }[];
+}
+
+/**
+ * One region's outputs from the outputs of its stacks (a sharded region has one per shard): the
+ * clusters of every shard, per-bundle counts summed, partitions in order with every shard's
+ * clusters, the latest observation time. Outputs of other regions are returned as they are.
+ */
+export function mergeRegionOutputs(outputs: readonly FleetStackOutputs[]): FleetStackOutputs[] {
+  const byRegion = new Map<string, FleetStackOutputs[]>();
+  for (const o of outputs) byRegion.set(o.region, [...(byRegion.get(o.region) ?? []), o]);
+  return [...byRegion.values()].map((parts) => {
+    if (parts.length === 1 && parts[0].shard === undefined) return parts[0];
+    const clusters = Object.fromEntries(parts.flatMap((p) => Object.entries(p.clusters)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const bundles: Record<string, BundleStatus> = {};
+    for (const name of [...new Set(parts.flatMap((p) => Object.keys(p.bundles)))].sort()) {
+      const own = parts.map((p) => p.bundles[name]).filter((b): b is BundleStatus => b !== undefined);
+      const desired = own.reduce((n, b) => n + b.desiredClusters, 0);
+      const ready = own.reduce((n, b) => n + b.readyClusters, 0);
+      bundles[name] = {
+        desiredClusters: desired,
+        readyClusters: ready,
+        display: `${ready}/${desired}`,
+        clusters: own.flatMap((b) => b.clusters).sort(),
+      };
+    }
+    const partitions = [...new Set(parts.flatMap((p) => p.rollout.map((r) => r.partition)))];
+    const observed = parts
+      .map((p) => p.observedAt)
+      .filter((t): t is string => t !== undefined)
+      .sort();
+    return {
+      schemaVersion: 2 as const,
+      fleet: parts[0].fleet,
+      region: parts[0].region,
+      clusters,
+      bundles,
+      ...(observed.length > 0 ? { observedAt: observed[observed.length - 1] } : {}),
+      rollout: partitions.map((partition) => ({
+        partition,
+        clusters: parts.flatMap((p) => p.rollout.find((r) => r.partition === partition)?.clusters ?? []),
+      })),
+    };
+  });
 }

@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { FleetValidationError, formatProblem } from '../model/errors';
 import { Fleet } from '../model/fleet';
 import { rolloutPlan } from '../model/placement';
+import { RegionShard, parseShardStack, regionShards, restrictPlan } from '../model/shards';
 import { synthesizeFleet } from '../synth/synth';
 import { resolveKubeconfigs } from './kubeconfig';
 import { loadFleet } from '../project/load';
@@ -27,8 +28,43 @@ export interface FleetProgramOptions {
 }
 
 /**
+ * The shard a stack deploys, or a RunError saying why the stack must not run now: the region stack
+ * of a sharded region, a shard stack of a region that has fewer shards (or none), or a shard stack
+ * whose clusters were assigned for another number of shards (`fleetwright up` moves them first).
+ *
+ * @param index the stack's shard (0: the region stack)
+ * @param reconciled the number of shards fleetwright last moved the region's clusters for
+ */
+function stackShard(fleet: Fleet, region: string, index: number, reconciled: number | undefined): RegionShard {
+  const shards = regionShards(fleet, region);
+  const stack = pulumi.getStack();
+  const count = shards.length;
+  const names = shards[0].index === 0 ? 'none' : `${shards.length} shard stacks, ${stack.replace(/\.\d+$/, '')}.1 … .${count}`;
+  const fix =
+    `run \`npx fleetwright up --region ${region}\` (add --local for the local fleet): it moves each cluster's state to its ` +
+    'shard first (nothing is deleted on the clusters), then deploys every shard';
+  const shard = shards.find((s) => s.index === index);
+  if (!shard) {
+    throw new pulumi.RunError(
+      index === 0
+        ? `stack ${stack} must not deploy region ${region}: the region's clusters (more than the fleet's shardSize ${fleet.shardSize}) ` +
+            `are deployed by ${names}. To deploy them, ${fix}.`
+        : `stack ${stack} is shard ${index} of region ${region}, which now has ${count === 1 ? 'no shards (one stack)' : `${count} shards`}; ${fix}.`,
+    );
+  }
+  if (index > 0 && reconciled !== undefined && reconciled !== count) {
+    throw new pulumi.RunError(
+      `stack ${stack}: region ${region} now has ${count} shards, but its clusters were last placed for ${reconciled}; ` +
+        `some clusters belong to other shards now. To move them without deleting anything, ${fix}.`,
+    );
+  }
+  return shard;
+}
+
+/**
  * The fleetwright Pulumi program: synthesizes the stack's region and deploys it, one provider per
  * cluster, in rollout order. Reads the stack config (`fleetwright:region`, default the stack name;
+ * `fleetwright:shard`, default from a stack name `<region>.<n>`;
  * `fleetwright:kubeconfigs` or `fleetwright:kubeconfigDir`; `fleetwright:skipAwait`;
  * `fleetwright:readyTimeout`; `fleetwright:observe`; `fleetwright:fleet`).
  *
@@ -37,7 +73,8 @@ export interface FleetProgramOptions {
 export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<FleetStackOutputs> {
   const config = new pulumi.Config('fleetwright');
   const root = options.root ?? projectRoot();
-  const region = config.get('region') ?? pulumi.getStack();
+  const stack = parseShardStack(pulumi.getStack());
+  const region = config.get('region') ?? stack.base;
   const fleet = options.fleet ?? loadFleet(config.get('fleet') && path.resolve(root, config.get('fleet') as string));
   let synthesis;
   try {
@@ -46,8 +83,11 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
     if (e instanceof FleetValidationError) throw new pulumi.RunError(e.message);
     throw e;
   }
+  const shard = stackShard(fleet, region, config.getNumber('shard') ?? stack.index, config.getNumber('shards'));
+  const inShard = new Set(shard.clusters);
+  synthesis = { ...synthesis, clusters: synthesis.clusters.filter((c) => inShard.has(c.name)) };
   for (const w of synthesis.warnings) void pulumi.log.warn(formatProblem(w));
-  const plan = rolloutPlan(fleet, region);
+  const plan = restrictPlan(rolloutPlan(fleet, region), shard.clusters);
   if (plan.notRolledOut.length > 0) {
     void pulumi.log.warn(
       `clusters ${plan.notRolledOut.join(', ')} match no rollout partition and are not deployed; add a partition for them`,
@@ -67,6 +107,7 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
   }
   const deployment = new RegionDeployment('fleet', {
     region,
+    shard,
     synthesis,
     kubeconfigs,
     rollout: plan,
@@ -92,6 +133,7 @@ export function fleetStackExports(options: FleetProgramOptions = {}): Record<key
     clusters: o.clusters,
     bundles: o.bundles,
     observedAt: o.apply((x) => x.observedAt),
+    shard: o.apply((x) => x.shard),
     rollout: o.rollout,
   };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { byteOrder } from '../model/names';
 import { RolloutPlan } from '../model/rollout';
+import { RegionShard } from '../model/shards';
 import { FleetSynthesis } from '../synth/synth';
 import { ClusterDeployment, DeploySettings } from './components';
 import { BundleStatus, ClusterStatus, FleetStackOutputs } from './outputs';
@@ -9,6 +10,12 @@ import { BundleStatus, ClusterStatus, FleetStackOutputs } from './outputs';
 export interface RegionDeploymentArgs {
   /** The region the stack deploys. */
   readonly region: string;
+  /**
+   * The shard of the region this stack deploys (the synthesis and rollout hold its clusters only).
+   *
+   * @default - the whole region
+   */
+  readonly shard?: RegionShard;
   /** The region's synthesized clusters. */
   readonly synthesis: FleetSynthesis;
   /** Each cluster's kubeconfig, as secrets. */
@@ -95,6 +102,7 @@ export class RegionDeployment extends pulumi.ComponentResource {
         clusters,
         bundles,
         ...(observedAt.length > 0 ? { observedAt: observedAt.sort().at(-1) } : {}),
+        ...(args.shard && args.shard.index > 0 ? { shard: { index: args.shard.index, of: args.shard.of } } : {}),
         rollout: args.rollout.partitions.map((p) => ({ partition: p.name, clusters: p.waves.flat() })),
       };
     });

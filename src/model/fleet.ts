@@ -6,7 +6,10 @@ import { FleetError } from './errors';
 import { byteOrder } from './names';
 import { RegionOverlay } from './region-overlay';
 import { RolloutStrategy } from './rollout';
-import { checkProps, dnsLabel, rolloutSchema, shapeOf, strict } from './schemas';
+import { checkProps, dnsLabel, positiveInteger, rolloutSchema, shapeOf, strict } from './schemas';
+
+/** Default most clusters per region stack (see `shards.ts`). */
+export const DEFAULT_SHARD_SIZE = 25;
 
 const FLEET = Symbol.for('fleetwright.Fleet');
 
@@ -20,6 +23,16 @@ export interface FleetProps {
    * @default - one partition with every cluster below 200 clusters, else partitions of 25%
    */
   readonly rolloutStrategy?: RolloutStrategy;
+  /**
+   * Most clusters one region stack deploys: a region with more is deployed as
+   * `ceil(clusters / shardSize)` shard stacks (`<region>.1`, `<region>.2`, …), run in parallel by
+   * `fleetwright up`. A cluster's shard depends only on its name and the number of shards, so adding
+   * a cluster never moves another one; when the number of shards changes, the clusters that move
+   * keep their objects (their state is moved, nothing is deleted).
+   *
+   * @default 25
+   */
+  readonly shardSize?: number;
 }
 
 /**
@@ -52,6 +65,8 @@ export class Fleet extends Construct {
   public readonly fleetName: string;
   /** The rollout strategy. */
   public readonly rolloutStrategy: RolloutStrategy;
+  /** Most clusters per region stack before a region is sharded. */
+  public readonly shardSize: number;
 
   /**
    * The props are checked at runtime: problems are reported by validation with every other problem
@@ -66,6 +81,7 @@ export class Fleet extends Construct {
     const { props: p } = checkProps<FleetProps>(this, `fleet '${name}'`, fleetPropsSchema, props);
     this.fleetName = p.name ?? '';
     this.rolloutStrategy = p.rolloutStrategy ?? {};
+    this.shardSize = p.shardSize ?? DEFAULT_SHARD_SIZE;
   }
 
   /** Every cluster, sorted by name. */
@@ -106,6 +122,7 @@ export const fleetPropsSchema = strict(
   shapeOf<FleetProps>()({
     name: dnsLabel('the fleet name', 'edge'),
     rolloutStrategy: rolloutSchema.optional(),
+    shardSize: positiveInteger('a whole number of clusters per region stack, 1 or more, such as 25').optional(),
   }),
   'a fleet',
   "the fleet's properties, an object such as { name: 'edge' }",

@@ -276,7 +276,8 @@ export const clusterRefSchema = custom((v) =>
       }`,
 );
 
-const positiveInteger = (allowed: string) =>
+/** A whole number, 1 or more. @internal */
+export const positiveInteger = (allowed: string) =>
   custom<number>((v) =>
     typeof v === 'number' && Number.isInteger(v) && v > 0
       ? undefined

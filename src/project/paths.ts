@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { shardSuffix } from '../model/shards';
 import { findProject } from './discovery';
 
 /**
@@ -27,4 +28,9 @@ export function localKubeconfigDir(root: string): string {
 /** The stack of a region: `<region>`, or `local-<region>` for the local fleet. */
 export function stackName(region: string, local: boolean): string {
   return local ? `local-${region}` : region;
+}
+
+/** The stack of a region's shard: the region's stack, then `.<n>` for shard n ≥ 1 (0: unsharded). */
+export function shardStackName(region: string, shard: number, local: boolean): string {
+  return `${stackName(region, local)}${shardSuffix(shard)}`;
 }

@@ -1,5 +1,9 @@
-import { CommandContext, parseFormat, wantsColor } from '../context';
+import { CommandContext, count, parseFormat, wantsColor } from '../context';
 import { runDeployCommand, runPreviewCommand } from '../deploy';
+
+const PARALLEL_HELP =
+  'stacks (regions, shards of large regions) run at once (default: as many as fit in a third of the memory, ' +
+  'counting one Kubernetes provider per cluster, at most 8)';
 
 /** Registers `up`, `destroy` and `preview`. */
 export function registerDeployCommands({ program, io, result, deployOptions }: CommandContext): void {
@@ -13,8 +17,9 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
       .option('--region <region>', 'only this region')
       .option('--local', 'use the local fleet (stacks local-<region>, kubeconfigs from `dev up`)')
       .option('--refresh', 'read the live objects first, so objects changed or deleted on the clusters are put back')
-      .action(async (opts: { region?: string; local?: boolean; refresh?: boolean }) => {
-        result.exitCode = await runDeployCommand(name, { ...deployOptions(opts), refresh: !!opts.refresh }, io);
+      .option('--parallel <n>', PARALLEL_HELP, count('--parallel'))
+      .action(async (opts: { region?: string; local?: boolean; refresh?: boolean; parallel?: number }) => {
+        result.exitCode = await runDeployCommand(name, { ...deployOptions(opts), refresh: !!opts.refresh, parallel: opts.parallel }, io);
       });
   }
   program
@@ -28,7 +33,8 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
     .option('--refresh', 'read the live objects first, so changes made on the clusters show as drift')
     .option('--format <format>', 'text, markdown or json', 'text')
     .option('--verbose', "also stream the engine's output to stderr")
-    .action(async (opts: { region?: string; local?: boolean; refresh?: boolean; format: string; verbose?: boolean }) => {
+    .option('--parallel <n>', PARALLEL_HELP, count('--parallel'))
+    .action(async (opts: { region?: string; local?: boolean; refresh?: boolean; format: string; verbose?: boolean; parallel?: number }) => {
       const format = parseFormat(opts.format);
       result.exitCode = await runPreviewCommand(
         {
@@ -37,6 +43,7 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
           format,
           color: format === 'text' && wantsColor(),
           verbose: !!opts.verbose,
+          parallel: opts.parallel,
         },
         io,
       );

@@ -1,4 +1,6 @@
 import { rolloutPlan } from '../../model/placement';
+import { regionShards } from '../../model/shards';
+import { shardStackName } from '../../project/paths';
 import { CommandContext } from '../context';
 
 /** Registers `plan`. */
@@ -11,8 +13,11 @@ export function registerPlanCommands({ program, io, loadFleetForRegion }: Comman
     .action((opts: { region?: string; json?: boolean }) => {
       const fleet = loadFleetForRegion(opts.region);
       const plan = rolloutPlan(fleet, opts.region);
+      const stacks = (opts.region ? [opts.region] : fleet.regions).flatMap((r) =>
+        regionShards(fleet, r).map((s) => ({ stack: shardStackName(r, s.index, false), ...s })),
+      );
       if (opts.json) {
-        io.out(`${JSON.stringify(plan, null, 2)}\n`);
+        io.out(`${JSON.stringify({ ...plan, stacks }, null, 2)}\n`);
         return;
       }
       io.out(`rollout plan${opts.region ? ` for region ${opts.region}` : ''}: ${plan.partitions.length} partition(s)\n`);
@@ -21,5 +26,10 @@ export function registerPlanCommands({ program, io, loadFleetForRegion }: Comman
         p.waves.forEach((w, j) => io.out(`   wave ${j + 1}: ${w.join(', ')}\n`));
       });
       if (plan.notRolledOut.length > 0) io.out(`not rolled out (no partition matches): ${plan.notRolledOut.join(', ')}\n`);
+      io.out(`stacks (at most ${fleet.shardSize} clusters each, the fleet's shardSize; local fleet: local-<stack>):\n`);
+      for (const s of stacks) {
+        const what = s.index === 0 ? `region ${s.region}` : `region ${s.region}, shard ${s.index} of ${s.of}`;
+        io.out(`   ${s.stack}: ${what}, ${s.clusters.length} cluster${s.clusters.length === 1 ? '' : 's'}\n`);
+      }
     });
 }

@@ -1,16 +1,7 @@
 import { InvalidArgumentError } from 'commander';
-import { CommandContext } from '../context';
+import { CommandContext, positive } from '../context';
 import { runStatusCommand } from '../deploy';
 import { runDashboardCommand, runLiveStatusCommand } from '../status';
-
-/** Parses a positive number of seconds (or a count). */
-function positive(flag: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a number above 0, not '${value}'.`);
-    return n;
-  };
-}
 
 function port(value: string): number {
   const n = Number(value);
