@@ -40,6 +40,18 @@ export interface GeneratedFleetOptions {
    * @default - fleet `generated`, namespaces `ns-<n>`
    */
   readonly runId?: string;
+  /**
+   * The regions clusters are spread over.
+   *
+   * @default - five regions
+   */
+  readonly regions?: readonly string[];
+  /**
+   * The fleet's `shardSize`.
+   *
+   * @default - the fleet's default
+   */
+  readonly shardSize?: number;
 }
 
 const REGIONS = ['us-west', 'us-east', 'eu-west', 'eu-central', 'ap-south'];
@@ -91,7 +103,11 @@ function plainObjects(name: string): KubeObject[] {
  * bundles each targeting every cluster with a `prod` customization.
  */
 export function generateFleet(options: GeneratedFleetOptions): Fleet {
-  const fleet = new Fleet({ name: options.runId ? `generated-${options.runId}` : 'generated' });
+  const fleet = new Fleet({
+    name: options.runId ? `generated-${options.runId}` : 'generated',
+    ...(options.shardSize !== undefined ? { shardSize: options.shardSize } : {}),
+  });
+  const regions = options.regions ?? REGIONS;
   const nsPrefix = options.runId ? `ns-${options.runId}-` : 'ns-';
   const seed = options.shuffleSeed ?? 0;
   const clusterScope = new Construct(fleet, 'Clusters');
@@ -100,13 +116,13 @@ export function generateFleet(options: GeneratedFleetOptions): Fleet {
     seed,
   );
   for (const i of clusterIdx) {
-    const region = REGIONS[i % REGIONS.length];
+    const region = regions[i % regions.length];
     new Cluster(clusterScope, `c-${String(i).padStart(4, '0')}`, {
       region,
-      labels: { region, env: ENVS[Math.floor(i / REGIONS.length) % ENVS.length] },
+      labels: { region, env: ENVS[Math.floor(i / regions.length) % ENVS.length] },
     });
   }
-  for (const region of shuffled(REGIONS.slice(0, Math.min(REGIONS.length, options.clusters)), seed)) {
+  for (const region of shuffled(regions.slice(0, Math.min(regions.length, options.clusters)), seed)) {
     new ClusterGroup(fleet, `group-${region}`, { selector: { matchLabels: { region } }, labels: { region }, values: { group: region } });
     new RegionOverlay(fleet, region, { imageRegistry: `mirror.${region}.example.com`, labels: { 'example.com/region': region } });
   }

@@ -12,6 +12,12 @@ import { ResourceError, resourceDiagnostic, resourceError } from './events';
 import { fleetStackExports } from './program';
 import { pulumiProject } from './project';
 
+/** Settings of Pulumi's DIY backend that matter for large stacks. */
+export const DIY_BACKEND_SETTINGS: Readonly<Record<string, string>> = {
+  PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: 'true',
+  PULUMI_DIY_BACKEND_GZIP: 'true',
+};
+
 /**
  * Environment for the Pulumi CLI: offline, a local file backend and a generated passphrase unless
  * the user has set their own.
@@ -24,6 +30,10 @@ export function pulumiEnv(root: string): Record<string, string> {
     // Use the provider from the plugin cache at its exact version, even if one is on PATH.
     PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
   };
+  // The DIY backend (file://, postgres://, s3://, …) rewrites a stack's whole checkpoint after every
+  // step: skip the backup copy it writes each time, and store it compressed (BENCHMARKS.md
+  // "Large regions"). A value the user set wins.
+  for (const [k, v] of Object.entries(DIY_BACKEND_SETTINGS)) if (process.env[k] === undefined) env[k] = v;
   if (!process.env.PULUMI_BACKEND_URL && !process.env.PULUMI_ACCESS_TOKEN) {
     fs.mkdirSync(path.join(state, 'pulumi'), { recursive: true });
     env.PULUMI_BACKEND_URL = `file://${path.join(state, 'pulumi')}`;

@@ -277,7 +277,7 @@ export const clusterRefSchema = custom((v) =>
 );
 
 /** A whole number, 1 or more. @internal */
-export const positiveInteger = (allowed: string) =>
+export const positiveInteger = (allowed: string): z.ZodCustom<number, number> =>
   custom<number>((v) =>
     typeof v === 'number' && Number.isInteger(v) && v > 0
       ? undefined
