@@ -59,12 +59,9 @@ export function planShards(region: string, clusters: readonly string[], shardSiz
   const sorted = [...clusters].sort(byteOrder);
   const n = shardCount(sorted.length, shardSize);
   if (n === 1) return [{ region, index: 0, of: 1, clusters: sorted }];
-  return Array.from({ length: n }, (_, i) => ({
-    region,
-    index: i + 1,
-    of: n,
-    clusters: sorted.filter((c) => shardOf(c, n) === i + 1),
-  }));
+  const shards = Array.from({ length: n }, (_, i) => ({ region, index: i + 1, of: n, clusters: [] as string[] }));
+  for (const c of sorted) shards[shardOf(c, n) - 1].clusters.push(c);
+  return shards;
 }
 
 /** The shards of one region of a fleet (see {@link planShards}). */

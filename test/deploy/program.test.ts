@@ -8,6 +8,7 @@ import { fleetProgram } from '../../src/deploy/program';
 import { Construct } from 'constructs';
 import { Cluster } from '../../src/model/cluster';
 import { Fleet } from '../../src/model/fleet';
+import { shardOf } from '../../src/model/shards';
 import { Kubeconfig } from '../../src/model/kubeconfig';
 import { synthesizeFleet } from '../../src/synth/synth';
 import { defineFleet } from '../../examples/edge-fleet/fleet';
@@ -130,6 +131,59 @@ describe('the Pulumi program (mocked engine)', () => {
     pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:region': 'us-west', 'fleetwright:observe': 'false' });
     expect(() => fleetProgram({ fleet })).toThrow(/bundle 'app': has no targets/);
     expect(registered).toEqual([]);
+  });
+  describe('a sharded region (shardSize 1: one shard per cluster)', () => {
+    const sharded = (): Fleet => {
+      const fleet = new Fleet({ name: 'edge', shardSize: 1 });
+      new Cluster(fleet, 'edge-us-west-1', { region: 'us-west' });
+      new Cluster(fleet, 'edge-us-west-2', { region: 'us-west' });
+      configBundle(fleet, 'app');
+      return fleet;
+    };
+    const shard = (cluster: string): number => shardOf(cluster, 2);
+    const config = (extra: Record<string, string>): void =>
+      pulumi.runtime.setAllConfig({
+        'fleetwright:kubeconfigDir': dir,
+        'fleetwright:region': 'us-west',
+        'fleetwright:observe': 'false',
+        ...extra,
+      });
+
+    test('a shard stack deploys only its clusters, and says which shard it is in its outputs', async () => {
+      const mine = ['edge-us-west-1', 'edge-us-west-2'].filter((c) => shard(c) === shard('edge-us-west-1'));
+      config({ 'fleetwright:shard': String(shard('edge-us-west-1')), 'fleetwright:shards': '2' });
+      const outputs = await promiseOf(fleetProgram({ fleet: sharded() }));
+      expect(registered.filter((r) => r.type === 'pulumi:providers:kubernetes').map((p) => p.name)).toEqual(mine);
+      expect(Object.keys(outputs.clusters)).toEqual(mine);
+      expect(outputs.shard).toEqual({ index: shard('edge-us-west-1'), of: 2 });
+      expect(outputs.bundles.app.desiredClusters).toBe(mine.length);
+    });
+
+    test('the region stack of a sharded region refuses to run, naming the shards and the command that moves its clusters', () => {
+      config({});
+      expect(() => fleetProgram({ fleet: sharded() })).toThrow(
+        "stack us-west must not deploy region us-west: the region's clusters (more than the fleet's shardSize 1) are deployed by 2 shard stacks, us-west.1 … .2. " +
+          "To deploy them, run `npx fleetwright up --region us-west` (add --local for the local fleet): it moves each cluster's state to its shard first " +
+          '(nothing is deleted on the clusters), then deploys every shard.',
+      );
+      expect(registered).toEqual([]);
+    });
+
+    test('a shard the region no longer has refuses to run', () => {
+      config({ 'fleetwright:shard': '3', 'fleetwright:shards': '3' });
+      expect(() => fleetProgram({ fleet: sharded() })).toThrow(
+        /stack us-west is shard 3 of region us-west, which now has 2 shards; run `npx fleetwright up --region us-west`/,
+      );
+      expect(registered).toEqual([]);
+    });
+
+    test('a shard whose clusters were placed for another number of shards refuses to run (its clusters must move first)', () => {
+      config({ 'fleetwright:shard': '1', 'fleetwright:shards': '3' });
+      expect(() => fleetProgram({ fleet: sharded() })).toThrow(
+        /region us-west now has 2 shards, but its clusters were last placed for 3; some clusters belong to other shards now\. To move them without deleting anything, run `npx fleetwright up --region us-west`/,
+      );
+      expect(registered).toEqual([]);
+    });
   });
 });
 
