@@ -10,7 +10,7 @@ import { pulumiProject } from '../deploy/project';
 import type { Stack } from '@pulumi/pulumi/automation';
 import pLimit from 'p-limit';
 import { mergeRegionOutputs } from '../deploy/outputs';
-import type { DeployedCluster } from '../deploy/shards';
+import type { ClusterMove, DeployedCluster } from '../deploy/shards';
 import { rolloutPlan } from '../model/placement';
 import { parseShardStack, RegionShard, regionShards, shardOf } from '../model/shards';
 import { shardStackName, stackName } from '../project/paths';
@@ -64,8 +64,8 @@ function fleetArgument(opts: DeployCommandOptions): string {
 }
 
 /** The command that reruns `kind` for one region, as the user would type it. */
-export function rerunCommand(kind: 'up' | 'destroy', region: string, opts: DeployCommandOptions): string {
-  return `npx fleetwright ${fleetArgument(opts)}${kind} --region ${region}${opts.local ? ' --local' : ''}`;
+export function rerunCommand(kind: 'up' | 'destroy', region: string, opts: DeployCommandOptions & { readonly shard?: number }): string {
+  return `npx fleetwright ${fleetArgument(opts)}${kind} --region ${region}${opts.shard !== undefined ? ` --shard ${opts.shard}` : ''}${opts.local ? ' --local' : ''}`;
 }
 
 /** `3 created, 1 updated, 12 unchanged`, or `no changes (12 unchanged)`. */
@@ -138,15 +138,14 @@ function clusterUrns(stack: string, project: string, clusters: readonly string[]
  *
  * @returns an error message, or undefined when every cluster is where it belongs
  */
-async function moveToShards(
-  region: string,
-  units: readonly StackUnit[],
-  stack: Stack,
-  ctx: { readonly local: boolean; readonly io: CliIo },
-): Promise<string | undefined> {
-  const { regionStacks, deployedClusters, plannedMoves, releaseClusters } = await import('../deploy/shards');
+/**
+ * The moves that put each cluster of a region into the stack that deploys it now, from the states
+ * of the region's stacks (read only).
+ */
+async function pendingMoves(region: string, units: readonly StackUnit[], stack: Stack, local: boolean): Promise<ClusterMove[]> {
+  const { regionStacks, deployedClusters, plannedMoves } = await import('../deploy/shards');
   const ws = stack.workspace;
-  const base = stackName(region, ctx.local);
+  const base = stackName(region, local);
   const located = new Map<string, DeployedCluster[]>();
   for (const name of await regionStacks(ws, base)) located.set(name, await deployedClusters(ws, name));
   const of = units[0]?.shard.of ?? 1;
@@ -154,9 +153,32 @@ async function moveToShards(
   // Clusters no longer in the fleet go to the stack their name hashes to: its run deletes them.
   const wanted = new Map<string, string>();
   for (const c of [...located.values()].flat()) {
-    wanted.set(c.cluster, sharded ? shardStackName(region, shardOf(c.cluster, of), ctx.local) : base);
+    wanted.set(c.cluster, sharded ? shardStackName(region, shardOf(c.cluster, of), local) : base);
   }
-  const moves = plannedMoves(located, wanted);
+  return plannedMoves(located, wanted);
+}
+
+async function moveToShards(
+  region: string,
+  units: readonly StackUnit[],
+  stack: Stack,
+  ctx: { readonly local: boolean; readonly io: CliIo; readonly only?: string },
+): Promise<string | undefined> {
+  const { releaseClusters } = await import('../deploy/shards');
+  const ws = stack.workspace;
+  const of = units[0]?.shard.of ?? 1;
+  const sharded = (units[0]?.shard.index ?? 0) > 0;
+  const moves = await pendingMoves(region, units, stack, ctx.local);
+  if (ctx.only !== undefined) {
+    // One shard of a matrix: moving would touch stacks that other runs may be deploying.
+    const mine = moves.filter((m) => m.to === ctx.only || m.from === ctx.only);
+    if (mine.length === 0) return undefined;
+    return (
+      `stack ${ctx.only} cannot run alone yet: ${mine.map((m) => `${m.clusters.join(', ')} must move from stack ${m.from} to ${m.to}`).join('; ')} ` +
+      `(the region's shards changed). Move them first with \`npx fleetwright up --region ${region}${ctx.local ? ' --local' : ''} --move-only\` ` +
+      '(state only: nothing is deleted on the clusters, nothing deployed), then rerun this. Nothing was deployed.'
+    );
+  }
   for (const m of moves) {
     ctx.io.out(
       `region ${region}: ${m.clusters.join(', ')} move${m.clusters.length === 1 ? 's' : ''} from stack ${m.from} to ${m.to} ` +
@@ -172,6 +194,21 @@ async function moveToShards(
   const emptied = [...new Set(moves.map((m) => m.from))].filter((n) => !units.some((u) => u.name === n));
   for (const n of emptied) ctx.io.out(`region ${region}: stack ${n} deploys nothing now; \`pulumi stack rm ${n}\` removes it\n`);
   return undefined;
+}
+
+/**
+ * The units `--shard N` selects (all without it), or why it cannot: it needs one region, and that
+ * region must have shard N.
+ */
+function selectUnits(units: StackUnit[], opts: DeployCommandOptions & { readonly shard?: number }): StackUnit[] | string {
+  if (opts.shard === undefined) return units;
+  const regions = [...new Set(units.map((u) => u.region))];
+  if (regions.length !== 1) return `--shard ${opts.shard} needs --region: the shard of which region? (regions: ${regions.join(', ')})`;
+  const chosen = units.filter((u) => u.shard.index === opts.shard);
+  if (chosen.length > 0) return chosen;
+  const of =
+    units[0]?.shard.index === 0 ? 'is not sharded (one stack; run without --shard)' : `has ${units.length} shards, 1 to ${units.length}`;
+  return `--shard ${opts.shard}: region ${regions[0]} ${of}. \`npx fleetwright plan --region ${regions[0]}\` lists its stacks.`;
 }
 
 /** What one stack run ended with. */
@@ -192,11 +229,16 @@ type UnitResult = { readonly ok: true; readonly outputs?: FleetStackOutputs } | 
  */
 export async function runDeployCommand(
   kind: 'up' | 'destroy',
-  opts: DeployCommandOptions & { readonly refresh?: boolean; readonly parallel?: number },
+  opts: DeployCommandOptions & {
+    readonly refresh?: boolean;
+    readonly parallel?: number;
+    readonly shard?: number;
+    readonly moveOnly?: boolean;
+  },
   io: CliIo,
 ): Promise<number> {
   const { EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } = await import('../deploy/automation');
-  const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder } = await import('../deploy/recovery');
+  const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder, locksFromMessage } = await import('../deploy/recovery');
   const { registerKubeconfigFiles } = await import('../deploy/redact');
   const { defaultParallelism, regionStacks } = await import('../deploy/shards');
   const root = opts.root ?? projectRoot();
@@ -206,10 +248,15 @@ export async function runDeployCommand(
   const safe: CliIo = { out: (t) => io.out(redactText(t)), err: (t) => io.err(redactText(t)) };
   const fleet = opts.fleet();
   const project = pulumiProject(root)?.name ?? 'fleetwright';
-  let units = stackUnits(fleet, opts.regions, opts.local);
+  const selected = selectUnits(stackUnits(fleet, opts.regions, opts.local), opts);
+  if (typeof selected === 'string') {
+    safe.err(`${selected}\n`);
+    return 1;
+  }
+  let units = selected;
   const stacks = new Map<string, Stack>();
   for (const u of units) stacks.set(u.name, await openUnit(u, root, opts));
-  if (kind === 'destroy') {
+  if (kind === 'destroy' && opts.shard === undefined) {
     // Every stack of the region that exists, shards of an earlier layout included.
     const existing: StackUnit[] = [];
     for (const region of opts.regions) {
@@ -244,11 +291,18 @@ export async function runDeployCommand(
   if (kind === 'up') {
     for (const region of opts.regions) {
       const own = units.filter((u) => u.region === region);
-      const error = await moveToShards(region, own, stacks.get(own[0].name) as Stack, { local: opts.local, io: safe });
+      const only = opts.shard === undefined ? undefined : own[0].name;
+      const error = await moveToShards(region, own, stacks.get(own[0].name) as Stack, { local: opts.local, io: safe, only });
       if (error) {
         safe.err(`\n${error}\n`);
         return 1;
       }
+    }
+    if (opts.moveOnly) {
+      safe.out(
+        `every cluster is in the stack that deploys it now (${units.map((u) => u.name).join(', ')}); nothing was deployed (--move-only)\n`,
+      );
+      return 0;
     }
   }
 
@@ -289,7 +343,9 @@ export async function runDeployCommand(
         if (report.failures.length > 0) return { ok: false, text: explainFailure(fleet, u.region, report, ctx) };
         if (isLockError(message)) {
           // Another run took the lock between our check and the engine's.
-          const locks = stackLocks(refOf(u)).filter((l) => l.holder !== LockHolder.GONE);
+          const own = stackLocks(refOf(u)).filter((l) => l.holder !== LockHolder.GONE);
+          // Backends other than files: the engine's message names the holder.
+          const locks = own.length > 0 ? own : locksFromMessage(message);
           return {
             ok: false,
             text: locks.length > 0 ? lockedMessage(refOf(u), locks) : `stack ${u.name} was locked by another run; rerun \`${ctx.rerun}\`.`,
@@ -317,8 +373,7 @@ export async function runDeployCommand(
         const results = await Promise.all(
           own.map((u) => {
             if (whole.has(u.name)) return Promise.resolve<UnitResult>({ ok: true });
-            const later = plan.partitions
-              .slice(i + 1)
+            const later = (phased ? plan.partitions.slice(i + 1) : [])
               .flatMap((l) => l.waves.flat())
               .filter((c) => u.shard.clusters.includes(c));
             const now = p?.waves.flat().some((c) => u.shard.clusters.includes(c)) ?? true;
@@ -414,22 +469,44 @@ export interface PreviewCommandOptions extends DeployCommandOptions {
  *
  * @returns 0 without changes, 2 with changes, 1 when some change cannot be planned
  */
-export async function runPreviewCommand(opts: PreviewCommandOptions & { readonly parallel?: number }, io: CliIo): Promise<number> {
+export async function runPreviewCommand(
+  opts: PreviewCommandOptions & { readonly parallel?: number; readonly shard?: number },
+  io: CliIo,
+): Promise<number> {
   const { LivePreviewCollector } = await import('../diff/live');
   const { defaultParallelism } = await import('../deploy/shards');
   const root = opts.root ?? projectRoot();
   const collector = new LivePreviewCollector();
-  const units = stackUnits(opts.fleet(), opts.regions, opts.local);
+  const units = selectUnits(stackUnits(opts.fleet(), opts.regions, opts.local), opts);
+  if (typeof units === 'string') {
+    io.err(`${units}\n`);
+    return 1;
+  }
   const stacks = new Map<string, Stack>();
   for (const u of units) stacks.set(u.name, await openUnit(u, root, opts));
   const limit = pLimit(opts.parallel ?? defaultParallelism(units.map((u) => u.shard.clusters.length)));
+  // Clusters that change stack at the next `up` are left out of both stacks' previews: the old one
+  // would show their objects deleted, the new one created, when `up` only hands them over.
+  const moving = new Map<string, string[]>();
+  for (const region of [...new Set(units.map((u) => u.region))]) {
+    const own = units.filter((u) => u.region === region);
+    for (const m of await pendingMoves(region, own, stacks.get(own[0].name) as Stack, opts.local)) {
+      io.err(
+        `not previewed: ${m.clusters.join(', ')} (${m.clusters.length === 1 ? 'moves' : 'move'} from stack ${m.from} to ${m.to} at the next \`up\`, objects kept)\n`,
+      );
+      for (const name of [m.from, m.to]) moving.set(name, [...(moving.get(name) ?? []), ...m.clusters]);
+    }
+  }
+  const project = pulumiProject(root)?.name ?? 'fleetwright';
   let failure: string | undefined;
   await Promise.all(
     units.map((u) =>
       limit(async () => {
         io.err(`previewing ${describeUnit(u)} (stack ${u.name}${opts.refresh ? ', refreshing from the clusters' : ''})\n`);
         try {
+          const exclude = moving.has(u.name) ? { exclude: clusterUrns(u.name, project, moving.get(u.name) ?? []) } : {};
           await (stacks.get(u.name) as Stack).preview({
+            ...exclude,
             color: 'never',
             diff: true,
             refresh: opts.refresh,

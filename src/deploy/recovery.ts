@@ -134,6 +134,27 @@ function describeHolder(pid: number): Holder {
   return { alive: true, command: pulumiCommand(info.argv), orphan: !parent };
 }
 
+/**
+ * The locks a lock error of the engine names (`…: created by user@host (pid N) at T`), for
+ * backends whose locks fleetwright does not read itself (PostgreSQL, S3, …). A holder on this
+ * machine is checked; one elsewhere is unknown. Pulumi masks credentials in the lock's address,
+ * and only the holder is kept.
+ */
+export function locksFromMessage(message: string): StackLock[] {
+  return [...message.matchAll(/created by (\S+?)@(\S+) \(pid (\d+)\) at (\S+)/g)].map(([, username, hostname, pid, timestamp]) => {
+    const holder = hostname === os.hostname() ? describeHolder(Number(pid)) : undefined;
+    return {
+      file: '',
+      pid: Number(pid),
+      username,
+      hostname,
+      timestamp,
+      holder: holder?.alive ? LockHolder.RUNNING : LockHolder.UNKNOWN,
+      ...(holder?.alive ? { command: holder.command, parentPid: holder.parentPid, orphan: holder.orphan } : {}),
+    };
+  });
+}
+
 /** The stack's lock files, with whether their process still runs. */
 export function stackLocks(ref: StackRef): StackLock[] {
   const locks: StackLock[] = [];

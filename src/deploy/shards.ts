@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import type { Workspace } from '@pulumi/pulumi/automation';
+import { spawnSync } from '../exec/run';
 import { parseShardStack } from '../model/shards';
 
 /**
@@ -37,9 +38,28 @@ export async function regionStacks(ws: Workspace, base: string): Promise<string[
   return names.filter((n) => parseShardStack(n).base === base).sort();
 }
 
+/** The exported state of a deployment: its resources, and whatever else Pulumi keeps. */
+interface ExportedState {
+  deployment?: { resources?: ExportedResource[] };
+}
+
+/**
+ * `pulumi stack export` / `import` with secrets left encrypted: the Automation API's
+ * `exportStack` shows secrets in plain text and `importStack` writes them to a temporary file.
+ */
+function stackState(ws: Workspace, args: readonly string[], input?: string): string {
+  const r = spawnSync('pulumi', [...args, '--non-interactive'], { cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, input });
+  if (r.error || r.status !== 0) throw new Error((r.error?.message ?? r.stderr).trim().split('\n').slice(-8).join('\n'));
+  return r.stdout;
+}
+
+function exportState(ws: Workspace, stack: string): ExportedState {
+  return JSON.parse(stackState(ws, ['stack', 'export', '--stack', stack])) as ExportedState;
+}
+
 /** The clusters a stack's state holds (from `pulumi stack export`). */
 export async function deployedClusters(ws: Workspace, stack: string): Promise<DeployedCluster[]> {
-  const exported = await ws.exportStack(stack);
+  const exported = exportState(ws, stack);
   const resources = ((exported.deployment as { resources?: ExportedResource[] } | undefined)?.resources ?? []).filter(
     (r) => r.type === CLUSTER_COMPONENT,
   );
@@ -87,20 +107,19 @@ export function plannedMoves(located: ReadonlyMap<string, readonly DeployedClust
  * rollout dependencies on them are dropped (the program records them again on its next run).
  * The stack that deploys the clusters now adopts their objects with its first server-side apply
  * (same field manager, same objects: nothing is deleted or recreated). Secrets stay encrypted: the
- * state is exported and imported to the same stack.
+ * state is exported and imported to the same stack, through `pulumi` with no file in between.
  *
  * @returns how many resources left the state
  */
 export async function releaseClusters(ws: Workspace, stack: string, clusters: readonly string[]): Promise<number> {
-  const exported = await ws.exportStack(stack);
-  const deployment = exported.deployment as { resources?: ExportedResource[] } | undefined;
-  const resources = deployment?.resources ?? [];
+  const exported = exportState(ws, stack);
+  const resources = exported.deployment?.resources ?? [];
   const gone = new Set(clusters);
   const kept = resources.filter((r) => r.type === 'pulumi:pulumi:Stack' || !gone.has(clusterOfUrn(r.urn)));
   for (const r of kept) if (r.dependencies) r.dependencies = r.dependencies.filter((d) => !gone.has(clusterOfUrn(d)));
   if (kept.length === resources.length) return 0;
-  (deployment as { resources: ExportedResource[] }).resources = kept;
-  await ws.importStack(stack, exported);
+  (exported.deployment as { resources: ExportedResource[] }).resources = kept;
+  stackState(ws, ['stack', 'import', '--stack', stack], JSON.stringify(exported));
   return resources.length - kept.length;
 }
 

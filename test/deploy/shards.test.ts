@@ -1,4 +1,5 @@
 import type { Workspace } from '@pulumi/pulumi/automation';
+import { spawnSync } from '../../src/exec/run';
 import { BundleStatus, ClusterStatus, FleetStackOutputs, mergeRegionOutputs } from '../../src/deploy/outputs';
 import {
   CLUSTER_COMPONENT,
@@ -36,17 +37,30 @@ function exported(): { version: number; deployment: { resources: { urn: string; 
   };
 }
 
-/** A workspace holding some exported states in memory. */
+jest.mock('../../src/exec/run');
+
+/**
+ * A workspace whose stacks' states are in memory: `pulumi stack export` and `stack import` (run
+ * through exec/run) read and write them.
+ */
 function workspace(states: Record<string, ReturnType<typeof exported>>): Workspace & { imported: string[] } {
   const imported: string[] = [];
+  jest.mocked(spawnSync).mockImplementation((cmd, args, opts) => {
+    const [, verb, , stack] = args;
+    expect(cmd).toBe('pulumi');
+    expect(args).not.toContain('--show-secrets');
+    if (verb === 'import') {
+      imported.push(stack);
+      states[stack] = JSON.parse(String(opts?.input)) as ReturnType<typeof exported>;
+    }
+    const stdout = verb === 'export' ? JSON.stringify(states[stack]) : '';
+    return { pid: 1, output: [], stdout, stderr: '', status: 0, signal: null };
+  });
   return {
     imported,
+    workDir: '/project',
+    envVars: {},
     listStacks: async () => Object.keys(states).map((name) => ({ name: `organization/proj/${name}` })),
-    exportStack: async (name: string) => JSON.parse(JSON.stringify(states[name])),
-    importStack: async (name: string, state: ReturnType<typeof exported>) => {
-      imported.push(name);
-      states[name] = state;
-    },
   } as unknown as Workspace & { imported: string[] };
 }
 

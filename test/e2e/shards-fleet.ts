@@ -2,7 +2,7 @@
  * The fleet of the sharding tests (shards.test.ts): one region `shards` of `SHARDS_CLUSTERS`
  * clusters (`shards-1`, `shards-2`, …; default 3) with the fleet's `shardSize` from `SHARDS_SIZE`
  * (default 25), rolled out `canary` (`shards-1`) first, then `rest`. One bundle: a ConfigMap and a
- * Deployment per cluster.
+ * Deployment per cluster; SHARDS_GREETING changes the Deployment's pod template.
  */
 import { Bundle } from '../../src/model/bundle';
 import { Cluster } from '../../src/model/cluster';
@@ -32,7 +32,7 @@ export function defineShardsFleet(clusters: number, shardSize: number): Fleet {
     defaultNamespace: 'app',
     sources: [
       Source.objects([
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: process.env.SHARDS_GREETING ?? 'hello' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: 'hello' } },
         {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
@@ -40,7 +40,12 @@ export function defineShardsFleet(clusters: number, shardSize: number): Fleet {
           spec: {
             replicas: 1,
             selector: { matchLabels: labels },
-            template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'nginx:1.27-alpine' }] } },
+            template: {
+              // SHARDS_GREETING changes the pod template: an update in place (a changed ConfigMap would
+              // be replaced, and light-mode API servers have no garbage collector to finish deletes).
+              metadata: { labels, annotations: { 'shards.fleetwright.io/greeting': process.env.SHARDS_GREETING ?? 'hello' } },
+              spec: { containers: [{ name: 'web', image: 'nginx:1.27-alpine' }] },
+            },
           },
         },
       ]),

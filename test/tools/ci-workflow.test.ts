@@ -45,7 +45,7 @@ test('every fleetwright command in the workflow exists with the options it passe
   const calls = Object.values(workflow.jobs)
     .flatMap((j) => j.steps.map((s) => s.run ?? ''))
     .flatMap((run) => [...run.matchAll(/npx fleetwright (\w+)([^>\n]*)/g)]);
-  expect(calls.map((c) => c[1]).sort()).toEqual(['diff', 'preview']);
+  expect(calls.map((c) => c[1]).sort()).toEqual(['diff', 'plan', 'preview', 'up', 'up', 'up']);
   const program = buildProgram({ out: () => undefined, err: () => undefined });
   for (const [, name, args] of calls) {
     const command = program.commands.find((c) => c.name() === name);

@@ -1,9 +1,14 @@
 import { CommandContext, count, parseFormat, wantsColor } from '../context';
+import { UsageError } from '../../project/errors';
 import { runDeployCommand, runPreviewCommand } from '../deploy';
 
 const PARALLEL_HELP =
   'stacks (regions, shards of large regions) run at once (default: as many as fit in a third of the memory, ' +
   'counting one Kubernetes provider per cluster, at most 8)';
+
+const SHARD_HELP =
+  'with --region: only this shard stack of a sharded region (<region>.<n>), e.g. one job of a CI matrix; ' +
+  'it never moves clusters between shards (a run without --shard does)';
 
 /** Registers `up`, `destroy` and `preview`. */
 export function registerDeployCommands({ program, io, result, deployOptions }: CommandContext): void {
@@ -18,9 +23,23 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
       .option('--local', 'use the local fleet (stacks local-<region>, kubeconfigs from `dev up`)')
       .option('--refresh', 'read the live objects first, so objects changed or deleted on the clusters are put back')
       .option('--parallel <n>', PARALLEL_HELP, count('--parallel'))
-      .action(async (opts: { region?: string; local?: boolean; refresh?: boolean; parallel?: number }) => {
-        result.exitCode = await runDeployCommand(name, { ...deployOptions(opts), refresh: !!opts.refresh, parallel: opts.parallel }, io);
-      });
+      .option('--shard <n>', SHARD_HELP, count('--shard'))
+      .option(
+        '--move-only',
+        'up: only move clusters whose shard changed to the stack that deploys them now (state only; nothing is deployed), ' +
+          'e.g. before a CI matrix over shards',
+      )
+      .action(
+        async (opts: { region?: string; local?: boolean; refresh?: boolean; parallel?: number; shard?: number; moveOnly?: boolean }) => {
+          if (opts.moveOnly && (name !== 'up' || opts.shard !== undefined))
+            throw new UsageError('--move-only goes with `up` alone, without --shard.');
+          result.exitCode = await runDeployCommand(
+            name,
+            { ...deployOptions(opts), refresh: !!opts.refresh, parallel: opts.parallel, shard: opts.shard, moveOnly: !!opts.moveOnly },
+            io,
+          );
+        },
+      );
   }
   program
     .command('preview')
@@ -34,18 +53,30 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
     .option('--format <format>', 'text, markdown or json', 'text')
     .option('--verbose', "also stream the engine's output to stderr")
     .option('--parallel <n>', PARALLEL_HELP, count('--parallel'))
-    .action(async (opts: { region?: string; local?: boolean; refresh?: boolean; format: string; verbose?: boolean; parallel?: number }) => {
-      const format = parseFormat(opts.format);
-      result.exitCode = await runPreviewCommand(
-        {
-          ...deployOptions(opts),
-          refresh: !!opts.refresh,
-          format,
-          color: format === 'text' && wantsColor(),
-          verbose: !!opts.verbose,
-          parallel: opts.parallel,
-        },
-        io,
-      );
-    });
+    .option('--shard <n>', SHARD_HELP, count('--shard'))
+    .action(
+      async (opts: {
+        region?: string;
+        local?: boolean;
+        refresh?: boolean;
+        format: string;
+        verbose?: boolean;
+        parallel?: number;
+        shard?: number;
+      }) => {
+        const format = parseFormat(opts.format);
+        result.exitCode = await runPreviewCommand(
+          {
+            ...deployOptions(opts),
+            refresh: !!opts.refresh,
+            format,
+            color: format === 'text' && wantsColor(),
+            verbose: !!opts.verbose,
+            parallel: opts.parallel,
+            shard: opts.shard,
+          },
+          io,
+        );
+      },
+    );
 }

@@ -1,0 +1,194 @@
+/**
+ * Sharded region stacks on the local fleet (light mode), through the real CLI: a region grows from
+ * one stack to shards and to more shards, a cluster is added, and every cluster that changes stack
+ * keeps its objects (same UIDs: nothing deleted or recreated); rollout partitions hold across
+ * shards; `status` and `plan` put the region back together; `--shard` runs one shard alone.
+ * (No destroy here: light-mode API servers have no garbage collector, so deletes never finish.)
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocalWorkspace } from '@pulumi/pulumi/automation';
+import { pulumiEnv } from '../../src/deploy/automation';
+import { regionStacks } from '../../src/deploy/shards';
+import { devDown, devUp, LocalFleetMode, LocalFleetPaths, readState } from '../../src/dev/local-fleet';
+import { defineShardsFleet, SHARDS_REGION } from './shards-fleet';
+import { CliResult, e2eStateDir, kubectl, startCli } from './helpers';
+
+jest.setTimeout(15 * 60_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
+const FLEET_MODULE = path.join(__dirname, 'shards-fleet.ts');
+const savedState = process.env.FLEETWRIGHT_STATE;
+let state: string;
+let paths: LocalFleetPaths;
+const printed: string[] = [];
+
+/** Runs the CLI on the shards fleet with `clusters` clusters and stacks of `size`. */
+async function cli(args: readonly string[], clusters: number, size: number, extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const r = await startCli(['--fleet', FLEET_MODULE, ...args], {
+    ...process.env,
+    FLEETWRIGHT_STATE: state,
+    SHARDS_CLUSTERS: String(clusters),
+    SHARDS_SIZE: String(size),
+    NO_COLOR: '1',
+    ...extra,
+  }).done;
+  printed.push(r.stdout, r.stderr);
+  // SHARDS_LOG=<file> keeps every run's output, for debugging.
+  if (process.env.SHARDS_LOG)
+    fs.appendFileSync(
+      process.env.SHARDS_LOG,
+      `\n##### ${args.join(' ')} (${clusters}/${size}): exit ${r.code}\n${r.stdout}\n--- stderr\n${r.stderr}\n`,
+    );
+  return r;
+}
+
+function expectExit(r: CliResult, code: number): void {
+  if (r.code !== code)
+    throw new Error(`expected exit ${code}, got ${r.code}\n--- stdout\n${r.stdout.slice(-6000)}\n--- stderr\n${r.stderr.slice(-3000)}`);
+}
+
+/** The UIDs of the fleet's ConfigMap and Deployment on each cluster (absent: not there). */
+async function uids(clusters: number): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const kubeconfigs = readState(paths)?.clusters ?? {};
+  for (let i = 1; i <= clusters; i++) {
+    const name = `shards-${i}`;
+    const text = await kubectl(
+      kubeconfigs[name].kubeconfig,
+      'get',
+      'configmap/settings',
+      'deployment/web',
+      '-n',
+      'app',
+      '--ignore-not-found',
+      '-o',
+      'jsonpath={.items[*].metadata.uid}',
+    );
+    if (text.trim()) out[name] = text.trim();
+  }
+  return out;
+}
+
+async function stacks(): Promise<string[]> {
+  const ws = await LocalWorkspace.create({ workDir: PROJECT, envVars: pulumiEnv(PROJECT) });
+  return regionStacks(ws, `local-${SHARDS_REGION}`);
+}
+
+beforeAll(async () => {
+  state = e2eStateDir('shards');
+  process.env.FLEETWRIGHT_STATE = state;
+  paths = { dir: path.join(state, 'dev') };
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  await devUp(defineShardsFleet(4, 25), paths, { mode: LocalFleetMode.LIGHT }, () => undefined);
+});
+
+afterAll(async () => {
+  await devDown(paths, () => undefined);
+  fs.rmSync(state, { recursive: true, force: true });
+  for (const f of fs.readdirSync(path.join(PROJECT, 'stacks')).filter((f) => f.startsWith(`Pulumi.local-${SHARDS_REGION}`))) {
+    fs.rmSync(path.join(PROJECT, 'stacks', f), { force: true });
+  }
+  process.env.FLEETWRIGHT_STATE = savedState;
+});
+
+let before: Record<string, string>;
+
+test('a region within its shard size is one stack', async () => {
+  expectExit(await cli(['up', '--local', '--region', SHARDS_REGION], 3, 25), 0);
+  before = await uids(3);
+  expect(Object.keys(before)).toEqual(['shards-1', 'shards-2', 'shards-3']);
+  expect(await stacks()).toEqual(['local-shards']);
+});
+
+test('when it outgrows the shard size, up moves its clusters to shard stacks without deleting or recreating anything', async () => {
+  const plan = await cli(['plan', '--region', SHARDS_REGION], 3, 2);
+  expectExit(plan, 0);
+  expect(plan.stdout).toMatch(
+    /stacks \(at most 2 clusters each.*\):\n {3}shards\.1: region shards, shard 1 of 2, \d clusters?\n {3}shards\.2: region shards, shard 2 of 2, \d clusters?\n/,
+  );
+  const r = await cli(['up', '--local', '--region', SHARDS_REGION], 3, 2);
+  expectExit(r, 0);
+  expect(r.stdout).toMatch(
+    /region shards: (shards-\d(, )?)+ moves? from stack local-shards to local-shards\.[12] \(the region has 2 shards now\): local-shards lets go of (its|their) objects, local-shards\.[12] takes them over; nothing is deleted or recreated on the clusters/,
+  );
+  expect(r.stdout).toContain('region shards: stack local-shards deploys nothing now; `pulumi stack rm local-shards` removes it');
+  // The canary partition ran on its shard before any shard ran the rest.
+  const canary = r.stdout.indexOf(', partition canary (local fleet)');
+  expect(canary).toBeGreaterThan(0);
+  expect(r.stdout.search(/=== up region shards, shard \d of 2 \(local fleet\)/)).toBeGreaterThan(canary);
+  expect(await uids(3)).toEqual(before);
+  expect(await stacks()).toEqual(['local-shards', 'local-shards.1', 'local-shards.2']);
+  // One table for the region, all three clusters.
+  expect(r.stdout).toMatch(/│ bundle │ shards-1 │ shards-2 │ shards-3 │ ready │/);
+  const status = await cli(['status', '--local', '--region', SHARDS_REGION, '--json'], 3, 2);
+  expectExit(status, 0);
+  const [region] = JSON.parse(status.stdout) as { region: string; clusters: Record<string, unknown>; shard?: unknown }[];
+  expect(region.region).toBe(SHARDS_REGION);
+  expect(Object.keys(region.clusters)).toEqual(['shards-1', 'shards-2', 'shards-3']);
+  expect(region.shard).toBeUndefined();
+});
+
+test('a cluster added to a sharded region moves no other cluster', async () => {
+  const r = await cli(['up', '--local', '--region', SHARDS_REGION], 4, 2);
+  expectExit(r, 0);
+  expect(r.stdout).not.toMatch(/ moves? from stack /);
+  const now = await uids(4);
+  expect(Object.keys(now)).toEqual(['shards-1', 'shards-2', 'shards-3', 'shards-4']);
+  for (const c of Object.keys(before)) expect(now[c]).toBe(before[c]);
+  before = now;
+});
+
+test('--shard runs one shard alone, and refuses while clusters must move', async () => {
+  const changed = await cli(['up', '--local', '--region', SHARDS_REGION, '--shard', '1'], 4, 2, { SHARDS_GREETING: 'hi' });
+  expectExit(changed, 0);
+  expect(changed.stdout).toContain('(stack local-shards.1)');
+  expect(changed.stdout).not.toContain('(stack local-shards.2)');
+  const wrong = await cli(['up', '--local', '--region', SHARDS_REGION, '--shard', '3'], 4, 2);
+  expectExit(wrong, 1);
+  expect(wrong.stderr).toContain('--shard 3: region shards has 2 shards, 1 to 2. `npx fleetwright plan --region shards` lists its stacks.');
+  const noRegion = await cli(['up', '--local', '--shard', '1'], 4, 2);
+  expectExit(noRegion, 1);
+  // More shards: shard 1 cannot run alone until the moves are done.
+  const alone = await cli(['up', '--local', '--region', SHARDS_REGION, '--shard', '1'], 4, 1);
+  expectExit(alone, 1);
+  expect(alone.stderr).toMatch(
+    /stack local-shards\.\d cannot run alone yet: .* must move from stack local-shards\.\d to local-shards\.\d .*Move them first with `npx fleetwright up --region shards --local --move-only`/,
+  );
+  expect(await uids(4)).toEqual(before);
+  // The preview leaves the clusters that will move out, and says so.
+  const preview = await cli(['preview', '--local', '--region', SHARDS_REGION], 4, 1, { SHARDS_GREETING: 'hi' });
+  expect([0, 2]).toContain(preview.code);
+  expect(preview.stdout).not.toMatch(/[1-9]\d* removed/);
+  expect(preview.stderr).toMatch(
+    /not previewed: shards-\d.* \(moves? from stack local-shards\.\d to local-shards\.\d at the next `up`, objects kept\)/,
+  );
+  const moved = await cli(['up', '--local', '--region', SHARDS_REGION, '--move-only'], 4, 1, { SHARDS_GREETING: 'hi' });
+  expectExit(moved, 0);
+  expect(moved.stdout).toContain('nothing was deployed (--move-only)');
+  expect(await uids(4)).toEqual(before);
+});
+
+test('more shards: the clusters that move keep their objects, and status shows one region', async () => {
+  const r = await cli(['up', '--local', '--region', SHARDS_REGION], 4, 1, { SHARDS_GREETING: 'hi' });
+  expectExit(r, 0);
+  // --move-only did the moves already.
+  expect(r.stdout).not.toMatch(/ moves? from stack /);
+  expect(await uids(4)).toEqual(before);
+  expect(await stacks()).toEqual(['local-shards', 'local-shards.1', 'local-shards.2', 'local-shards.3', 'local-shards.4']);
+  const preview = await cli(['preview', '--local', '--region', SHARDS_REGION], 4, 1, { SHARDS_GREETING: 'hi' });
+  expectExit(preview, 0);
+  const status = await cli(['status', '--local', '--region', SHARDS_REGION], 4, 1, { SHARDS_GREETING: 'hi' });
+  expectExit(status, 0);
+  expect(status.stdout).toMatch(/│ bundle │ shards-1 │ shards-2 │ shards-3 │ shards-4 │ ready │/);
+});
+
+test('nothing printed holds a kubeconfig token', () => {
+  const tokens = Object.values(readState(paths)?.clusters ?? {}).map(
+    (c) => /token: (\S+)/.exec(fs.readFileSync(c.kubeconfig, 'utf8'))?.[1],
+  );
+  for (const t of tokens.filter((x): x is string => !!x)) for (const p of printed) expect(p).not.toContain(t);
+});
