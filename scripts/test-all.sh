@@ -64,6 +64,15 @@ if [ "$UNIT_ONLY" = 0 ] && ! command -v chromium >/dev/null; then
     sudo apt-get install -y -q chromium >/dev/null
   fi
 fi
+if [ "$UNIT_ONLY" = 0 ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null; then
+  # PostgreSQL as shared Pulumi state is tested against a private server (scripts/postgres.sh).
+  step "postgresql (Debian package)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -q postgresql >/dev/null || (apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null)
+  else
+    sudo apt-get install -y -q postgresql >/dev/null
+  fi
+fi
 # shellcheck source=../toolchain/env.sh
 FLEETWRIGHT_TOOLCHAIN_QUIET=1 source toolchain/env.sh
 echo "node $(node --version)"
