@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark in turn (about 30 minutes on 2 cores) and writes each result table to
 # bench/results/<name>.md (git-ignored); BENCHMARKS.md quotes them.
-# usage: bash bench/run-all.sh [synth] [diff] [helm] [values] [devfleet] [deploy-light] [deploy-full] [status]
+# usage: bash bench/run-all.sh [synth] [diff] [helm] [values] [devfleet] [deploy-light] [deploy-full] [status] [scale]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -10,7 +10,7 @@ source toolchain/env.sh
 npm run --silent build && npm run --silent build:bench
 mkdir -p bench/results
 export FLEETWRIGHT_STATE=$ROOT/.fleetwright/bench
-which=${*:-synth diff helm values devfleet deploy-light deploy-full status}
+which=${*:-synth diff helm values devfleet deploy-light deploy-full status scale}
 for b in $which; do
   echo "==> $b"
   case $b in
@@ -28,6 +28,10 @@ for b in $which; do
       node build/bench/deploy/run.js --mode full --runs 3 > bench/results/deploy-full.md
       node bin/fleetwright.js dev down ;;
     status) node build/bench/status/run.js --runs 5 > bench/results/status.md ;;
+    scale)
+      SCALE_CLUSTERS=100 node bin/fleetwright.js --fleet build/bench/scale/fleet.js dev up --light
+      node build/bench/scale/run.js --clusters 25,50,100 --runs 3 --single-runs-at-100 1 > bench/results/scale.md
+      node bin/fleetwright.js dev down ;;
     *) echo "unknown benchmark $b" >&2; exit 1 ;;
   esac
   cat "bench/results/$b.md"

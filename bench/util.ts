@@ -1,4 +1,7 @@
 /** Helpers shared by the benchmarks. */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** The median of some samples. */
 export function median(xs: readonly number[]): number {
@@ -10,4 +13,90 @@ export function median(xs: readonly number[]): number {
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** Resident memory (MiB) of `pid` and all its descendants. */
+export function treeRss(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const p of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
+    } catch {
+      // gone
+    }
+  }
+  let kb = 0;
+  const todo = [pid];
+  while (todo.length > 0) {
+    const p = todo.pop() as number;
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    todo.push(...(children.get(p) ?? []));
+  }
+  return kb / 1024;
+}
+
+/** A finished command: wall time, peak memory of its process tree, exit code, output. */
+export interface Measured {
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly code: number | null;
+  readonly output: string;
+}
+
+/** Runs a command, sampling the memory of its process tree; resolves when it exits. */
+export function measure(cwd: string, cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, treeRss(child.pid as number))), 250);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMiB: peak, code, output });
+    });
+  });
+}
+
+/** Fails with the command's output unless it exited with one of `ok`. */
+export function check(m: Measured, what: string, ok: readonly number[] = [0]): Measured {
+  if (!ok.includes(m.code ?? -1)) throw new Error(`${what} exited ${m.code}:\n${m.output.slice(-4000)}`);
+  return m;
+}
+
+/**
+ * Applies every cluster's folder of synthesized files with `kubectl apply --server-side`, all
+ * clusters at once; with `waitAvailable`, each then waits for the fleet's Deployments.
+ *
+ * @param dir a region folder of `synth` output (one folder per cluster)
+ */
+export async function kubectlAll(
+  dir: string,
+  kubeconfigs: Readonly<Record<string, string>>,
+  waitAvailable?: { readonly fleet: string },
+): Promise<Measured> {
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    fs.readdirSync(dir).map(async (c) => {
+      const kc = ['--kubeconfig', kubeconfigs[c]];
+      check(
+        await measure(dir, 'kubectl', [...kc, 'apply', '--server-side', '--field-manager', 'bench', '-f', path.join(dir, c)], process.env),
+        'kubectl apply',
+      );
+      if (waitAvailable) {
+        const selector = `fleetwright.io/fleet=${waitAvailable.fleet}`;
+        const args = [...kc, 'wait', '--for=condition=Available', 'deployments', '--all', '-A', '-l', selector, '--timeout=300s'];
+        check(await measure(dir, 'kubectl', args, process.env), 'kubectl wait');
+      }
+    }),
+  );
+  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMiB: 0, code: 0, output: '' };
 }

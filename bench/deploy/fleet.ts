@@ -10,4 +10,5 @@ export function benchFleet(runId?: string): ReturnType<typeof generateFleet> {
   return generateFleet({ clusters: Number(process.env.BENCH_CLUSTERS ?? '20'), bundles: 5, runId });
 }
 
-export default (): ReturnType<typeof generateFleet> => benchFleet();
+/** As a `--fleet` module: BENCH_RUN names the run (fresh fleet name and namespaces). */
+export default (): ReturnType<typeof generateFleet> => benchFleet(process.env.BENCH_RUN);

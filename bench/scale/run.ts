@@ -12,7 +12,6 @@
  * usage: node build/bench/scale/run.js [--clusters 25,50,100] [--runs 3] [--configs single,sharded]
  *        [--single-runs-at-100 1] [--checkpoint-baseline 50]
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,83 +21,12 @@ import { projectRoot } from '../../src/cli/deploy';
 import { writeSynthesis } from '../../src/synth/output';
 import { synthesizeFleet } from '../../src/synth/synth';
 import { scaleFleet, SCALE_REGION } from './fleet';
-import { arg, median } from '../util';
+import { arg, check, kubectlAll, measure, median } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'fleetwright.js');
 const FLEET_MODULE = path.join(__dirname, 'fleet.js');
-
-/** Resident memory (MiB) of `pid` and all its descendants. */
-function treeRss(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const p of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
-    } catch {
-      // gone
-    }
-  }
-  let kb = 0;
-  const todo = [pid];
-  while (todo.length > 0) {
-    const p = todo.pop() as number;
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // gone
-    }
-    todo.push(...(children.get(p) ?? []));
-  }
-  return kb / 1024;
-}
-
-interface Measured {
-  readonly seconds: number;
-  readonly peakMiB: number;
-  readonly code: number | null;
-  readonly output: string;
-}
-
-/** Runs a command, sampling the memory of its process tree; resolves when it exits. */
-function measure(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Measured> {
-  return new Promise((resolve) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, cwd: path.join(ROOT, 'examples', 'edge-fleet'), stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    let peak = 0;
-    const timer = setInterval(() => (peak = Math.max(peak, treeRss(child.pid as number))), 250);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMiB: peak, code, output });
-    });
-  });
-}
-
-function check(m: Measured, what: string, ok: readonly number[] = [0]): Measured {
-  if (!ok.includes(m.code ?? -1)) throw new Error(`${what} exited ${m.code}:\n${m.output.slice(-4000)}`);
-  return m;
-}
-
-/** Applies every cluster's synthesized folder with kubectl, all clusters at once. */
-async function kubectlAll(dir: string, kubeconfigs: Record<string, string>): Promise<Measured> {
-  const clusters = fs.readdirSync(dir);
-  const start = process.hrtime.bigint();
-  const results = await Promise.all(
-    clusters.map((c) =>
-      measure(
-        'kubectl',
-        ['--kubeconfig', kubeconfigs[c], 'apply', '--server-side', '--field-manager', 'bench', '-f', path.join(dir, c)],
-        process.env,
-      ),
-    ),
-  );
-  for (const r of results) check(r, 'kubectl apply');
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMiB: 0, code: 0, output: '' };
-}
+const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
 
 async function main(): Promise<void> {
   const sizes = arg('clusters', '25,50,100').split(',').map(Number);
@@ -132,9 +60,12 @@ async function main(): Promise<void> {
               : {}),
           };
           const base = ['--fleet', FLEET_MODULE];
-          const up = check(await measure('node', [CLI, ...base, 'up', '--local', '--region', SCALE_REGION], env), `up (${config}, ${n})`);
+          const up = check(
+            await measure(PROJECT, 'node', [CLI, ...base, 'up', '--local', '--region', SCALE_REGION], env),
+            `up (${config}, ${n})`,
+          );
           const preview = check(
-            await measure('node', [CLI, ...base, 'preview', '--local', '--region', SCALE_REGION], env),
+            await measure(PROJECT, 'node', [CLI, ...base, 'preview', '--local', '--region', SCALE_REGION], env),
             `preview (${config}, ${n})`,
           );
           const s = (samples[config] ??= { up: [], preview: [], peak: [] });
@@ -145,7 +76,7 @@ async function main(): Promise<void> {
             `${n} clusters, ${config}, run ${run + 1}: up ${up.seconds.toFixed(1)}s (peak ${up.peakMiB.toFixed(0)} MiB), preview ${preview.seconds.toFixed(1)}s\n`,
           );
           // The next run deploys a fresh fleet: forget this one's stacks (its objects stay).
-          check(await measure('node', [path.join(__dirname, 'forget.js')], env), 'forget stacks');
+          check(await measure(PROJECT, 'node', [path.join(__dirname, 'forget.js')], env), 'forget stacks');
         }
         const out = path.join(tmp, `k${n}-${run}`);
         process.env.SCALE_CLUSTERS = String(n);

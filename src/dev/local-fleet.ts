@@ -273,10 +273,10 @@ export const LIGHT_API_GROUPS: readonly string[] = [
 /**
  * Default admission plugins a light API server turns off: those about Pods, nodes, volumes,
  * certificates and quotas, which need controllers or informers a cluster without controllers does
- * not use. Left on: NamespaceLifecycle and the webhook and CEL admission policy plugins. Turning
- * off ResourceQuota and StorageObjectInUseProtection also avoids two dead ends without
- * controllers: a ResourceQuota whose status nobody computes rejects every create in its namespace,
- * and a PersistentVolumeClaim with the protection finalizer is never deleted.
+ * not use. Left on: NamespaceLifecycle and the webhook and CEL admission policy plugins. Without
+ * controllers, ResourceQuota checks nothing anyway (it only enforces quotas whose status the quota
+ * controller filled in), and StorageObjectInUseProtection was a dead end: its finalizer kept a
+ * deleted PersistentVolumeClaim forever.
  */
 export const LIGHT_DISABLED_ADMISSION_PLUGINS: readonly string[] = [
   'CertificateApproval',

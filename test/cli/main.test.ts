@@ -172,6 +172,21 @@ describe('fleetwright diff', () => {
     const r = await edge('preview', '--format', 'yaml');
     expect(r).toMatchObject({ code: 1, err: 'error: --format yaml: use text, markdown or json\n' });
   });
+
+  test.each([
+    [['up', '--parallel', '0'], "--parallel takes a whole number of 1 or more, not '0'"],
+    [['preview', '--parallel', 'many'], "--parallel takes a whole number of 1 or more, not 'many'"],
+    [['up', '--shard', '1.5', '--region', 'us-west'], "--shard takes a whole number of 1 or more, not '1.5'"],
+    [['up', '--shard', '2'], '--shard 2 needs --region: a shard is one stack of one region (`npx fleetwright plan` lists them).'],
+    [['preview', '--shard', '1'], '--shard 1 needs --region'],
+    [['destroy', '--move-only'], '--move-only goes with `up` alone, without --shard.'],
+    [['up', '--move-only', '--shard', '1', '--region', 'us-west'], '--move-only goes with `up` alone, without --shard.'],
+    [['up', '--shard', '2', '--region', 'us-west'], '--shard 2: region us-west is not sharded (one stack; run without --shard)'],
+  ])('%j is refused before any stack is touched', async (args, message) => {
+    const r = await edge(...args);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(message);
+  });
 });
 
 describe('fleet modules are checked before anything runs', () => {

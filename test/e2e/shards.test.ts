@@ -152,6 +152,7 @@ test('--shard runs one shard alone, and refuses while clusters must move', async
   expect(wrong.stderr).toContain('--shard 3: region shards has 2 shards, 1 to 2. `npx fleetwright plan --region shards` lists its stacks.');
   const noRegion = await cli(['up', '--local', '--shard', '1'], 4, 2);
   expectExit(noRegion, 1);
+  expect(noRegion.stderr).toContain('--shard 1 needs --region: a shard is one stack of one region (`npx fleetwright plan` lists them).');
   // More shards: shard 1 cannot run alone until the moves are done.
   const alone = await cli(['up', '--local', '--region', SHARDS_REGION, '--shard', '1'], 4, 1);
   expectExit(alone, 1);

@@ -10,6 +10,12 @@ const SHARD_HELP =
   'with --region: only this shard stack of a sharded region (<region>.<n>), e.g. one job of a CI matrix; ' +
   'it never moves clusters between shards (a run without --shard does)';
 
+function requireRegionForShard(opts: { region?: string; shard?: number }): void {
+  if (opts.shard !== undefined && opts.region === undefined) {
+    throw new UsageError(`--shard ${opts.shard} needs --region: a shard is one stack of one region (\`npx fleetwright plan\` lists them).`);
+  }
+}
+
 /** Registers `up`, `destroy` and `preview`. */
 export function registerDeployCommands({ program, io, result, deployOptions }: CommandContext): void {
   for (const [name, description] of [
@@ -33,6 +39,7 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
         async (opts: { region?: string; local?: boolean; refresh?: boolean; parallel?: number; shard?: number; moveOnly?: boolean }) => {
           if (opts.moveOnly && (name !== 'up' || opts.shard !== undefined))
             throw new UsageError('--move-only goes with `up` alone, without --shard.');
+          requireRegionForShard(opts);
           result.exitCode = await runDeployCommand(
             name,
             { ...deployOptions(opts), refresh: !!opts.refresh, parallel: opts.parallel, shard: opts.shard, moveOnly: !!opts.moveOnly },
@@ -64,6 +71,7 @@ export function registerDeployCommands({ program, io, result, deployOptions }: C
         parallel?: number;
         shard?: number;
       }) => {
+        requireRegionForShard(opts);
         const format = parseFormat(opts.format);
         result.exitCode = await runPreviewCommand(
           {
