@@ -310,8 +310,8 @@ export const LIGHT_DISABLED_ADMISSION_PLUGINS: readonly string[] = [
  * about 165 MiB of anonymous memory (plus about 80 MiB of its binary, shared by all of them).
  * Measured one by one (BENCHMARKS.md, "Local fleet"):
  *
- * - `GOGC=25`: the heap grows by a quarter before a collection: about −55 MiB per server, for
- *   about 25% more CPU during start-up. (`GOMEMLIMIT` below the natural size makes the collector
+ * - `GOGC=25`: the heap grows by a quarter before a collection: about −50 MiB per server, for
+ *   about 30% more CPU during start-up. (`GOMEMLIMIT` below the natural size makes the collector
  *   run all the time: 13–17% CPU per idle server.)
  * - `--runtime-config`: only {@link LIGHT_API_GROUPS}: about −7 MiB, and fewer etcd clients.
  * - `--disable-admission-plugins`: {@link LIGHT_DISABLED_ADMISSION_PLUGINS}: about −5 MiB.

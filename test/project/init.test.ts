@@ -131,7 +131,7 @@ test('init refuses a file, a bad --name and a bad region, and writes nothing', a
     expect({ args, code: runs[i].code, err: runs[i].err }).toEqual({ args, code: 1, err: expect.stringMatching(err) });
   });
   expect(fs.readdirSync(tmp)).toEqual(['a-file']);
-}, 60_000);
+}, 180_000);
 
 test('init needs no fleet project, and the generated project synthesizes without --fleet', () => {
   const dir = path.join(tmp, 'edge');
