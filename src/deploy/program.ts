@@ -27,6 +27,11 @@ export interface FleetProgramOptions {
   readonly root?: string;
 }
 
+/** The shard a stack deploys: `fleetwright:shard`, else from a stack name `<region>.<n>`; 0 for a region stack. */
+function shardIndex(config: pulumi.Config): number {
+  return config.getNumber('shard') ?? parseShardStack(pulumi.getStack()).index;
+}
+
 /**
  * The shard a stack deploys, or a RunError saying why the stack must not run now: the region stack
  * of a sharded region, a shard stack of a region that has fewer shards (or none), or a shard stack
@@ -73,8 +78,7 @@ function stackShard(fleet: Fleet, region: string, index: number, reconciled: num
 export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<FleetStackOutputs> {
   const config = new pulumi.Config('fleetwright');
   const root = options.root ?? projectRoot();
-  const stack = parseShardStack(pulumi.getStack());
-  const region = config.get('region') ?? stack.base;
+  const region = config.get('region') ?? parseShardStack(pulumi.getStack()).base;
   const fleet = options.fleet ?? loadFleet(config.get('fleet') && path.resolve(root, config.get('fleet') as string));
   let synthesis;
   try {
@@ -83,7 +87,7 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
     if (e instanceof FleetValidationError) throw new pulumi.RunError(e.message);
     throw e;
   }
-  const shard = stackShard(fleet, region, config.getNumber('shard') ?? stack.index, config.getNumber('shards'));
+  const shard = stackShard(fleet, region, shardIndex(config), config.getNumber('shards'));
   const inShard = new Set(shard.clusters);
   synthesis = { ...synthesis, clusters: synthesis.clusters.filter((c) => inShard.has(c.name)) };
   for (const w of synthesis.warnings) void pulumi.log.warn(formatProblem(w));
@@ -124,8 +128,12 @@ export function fleetProgram(options: FleetProgramOptions = {}): pulumi.Output<F
  * The program's stack outputs, one per `FleetStackOutputs` field (Pulumi shows and stores each
  * top-level output separately).
  */
-export function fleetStackExports(options: FleetProgramOptions = {}): Record<keyof FleetStackOutputs, pulumi.Output<unknown>> {
+export function fleetStackExports(
+  options: FleetProgramOptions = {},
+): Record<Exclude<keyof FleetStackOutputs, 'shard'>, pulumi.Output<unknown>> & { shard?: pulumi.Output<unknown> } {
   const o = fleetProgram(options);
+  // Only a shard stack has `shard` (an undefined output would be a warning on every run).
+  const sharded = shardIndex(new pulumi.Config('fleetwright')) > 0;
   return {
     schemaVersion: o.schemaVersion,
     fleet: o.fleet,
@@ -133,7 +141,7 @@ export function fleetStackExports(options: FleetProgramOptions = {}): Record<key
     clusters: o.clusters,
     bundles: o.bundles,
     observedAt: o.apply((x) => x.observedAt),
-    shard: o.apply((x) => x.shard),
     rollout: o.rollout,
+    ...(sharded ? { shard: o.apply((x) => x.shard) } : {}),
   };
 }
