@@ -5,6 +5,7 @@
 
 import type { BundleState } from '../model/states';
 import type { ObjectStatus } from '../status/schema';
+import { byteOrder } from '../model/names';
 
 export { BundleState, STATE_RANK, worstState } from '../model/states';
 
@@ -105,7 +106,7 @@ export function mergeRegionOutputs(outputs: readonly FleetStackOutputs[]): Fleet
   for (const o of outputs) byRegion.set(o.region, [...(byRegion.get(o.region) ?? []), o]);
   return [...byRegion.values()].map((parts) => {
     if (parts.length === 1 && parts[0].shard === undefined) return parts[0];
-    const clusters = Object.fromEntries(parts.flatMap((p) => Object.entries(p.clusters)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const clusters = Object.fromEntries(parts.flatMap((p) => Object.entries(p.clusters)).sort(([a], [b]) => byteOrder(a, b)));
     const bundles: Record<string, BundleStatus> = {};
     for (const name of [...new Set(parts.flatMap((p) => Object.keys(p.bundles)))].sort()) {
       const own = parts.map((p) => p.bundles[name]).filter((b): b is BundleStatus => b !== undefined);

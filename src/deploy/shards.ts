@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import type { Workspace } from '@pulumi/pulumi/automation';
 import { spawnSync } from '../exec/run';
 import { parseShardStack } from '../model/shards';
+import { byteOrder } from '../model/names';
 
 /**
  * Where a sharded region's clusters are deployed from, and moving them between stacks: the stack a
@@ -87,7 +88,7 @@ export interface ClusterMove {
  */
 export function plannedMoves(located: ReadonlyMap<string, readonly DeployedCluster[]>, wanted: ReadonlyMap<string, string>): ClusterMove[] {
   const moves = new Map<string, { from: string; to: string; clusters: string[]; urns: string[] }>();
-  for (const [from, clusters] of [...located].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [from, clusters] of [...located].sort(([a], [b]) => byteOrder(a, b))) {
     for (const c of clusters) {
       const to = wanted.get(c.cluster);
       if (to === undefined || to === from) continue;
