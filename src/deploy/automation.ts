@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 export { localKubeconfigDir, shardStackName, stackName, stateDir } from '../project/paths';
-import { EngineEvent, LocalWorkspace, OpType, Stack } from '@pulumi/pulumi/automation';
+import { ConfigMap, EngineEvent, LocalWorkspace, OpType, Stack, Workspace } from '@pulumi/pulumi/automation';
 import { Fleet } from '../model/fleet';
 import { KubeconfigKind } from '../model/kubeconfig';
 import { rolloutPlan } from '../model/placement';
@@ -158,15 +158,26 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
   return stack;
 }
 
+/** The region stacks' config, read once per command for all of a region's shards (in memory only). */
+const regionConfigs = new Map<string, Promise<ConfigMap>>();
+
+function regionConfig(ws: Workspace, regionStack: string): Promise<ConfigMap> {
+  const key = `${ws.workDir}\u0000${regionStack}`;
+  let config = regionConfigs.get(key);
+  if (!config) {
+    config = ws.listStacks().then((all) => (all.some((s) => s.name.split('/').pop() === regionStack) ? ws.getAllConfig(regionStack) : {}));
+    regionConfigs.set(key, config);
+  }
+  return config;
+}
+
 /**
  * A shard stack's config is its region stack's (where users set kubeconfigs and settings), plus
  * its shard: copied before every run, secrets re-encrypted for the shard, and written only when
  * something changed (so an unchanged config file is not rewritten).
  */
 async function inheritRegionConfig(stack: Stack, regionStack: string, extra: Record<string, string>): Promise<void> {
-  const ws = stack.workspace;
-  const exists = (await ws.listStacks()).some((s) => s.name.split('/').pop() === regionStack);
-  const inherited = exists ? await ws.getAllConfig(regionStack) : {};
+  const inherited = await regionConfig(stack.workspace, regionStack);
   const wanted: Record<string, { value: string; secret?: boolean }> = { ...inherited };
   for (const [k, v] of Object.entries(extra)) wanted[k] = { value: v };
   const current = await stack.getAllConfig();
