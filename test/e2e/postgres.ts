@@ -2,6 +2,7 @@
  * A private PostgreSQL server for tests, started and stopped by the project's own
  * `scripts/postgres.sh` (see docs/state-backends.md).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../../src/dev/tools';
 
@@ -21,8 +22,17 @@ export interface TestPostgres {
   readonly port: number;
   /** What the script printed for `start` and `stop` (never the password). */
   readonly log: string[];
+  /** The keys of Pulumi's objects in the database that start with `prefix` (`.pulumi/locks/…`). */
+  keys(prefix: string): Promise<string[]>;
   /** Stops the server and deletes what the script created in the folder (`stop --purge`). */
   stop(): Promise<void>;
+}
+
+/** Debian's `psql` (on PATH with the client package; else next to the newest server). */
+function psqlBinary(): string {
+  const dirs = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+  const server = dirs.map((d) => `/usr/lib/postgresql/${d}/bin/psql`).find((f) => fs.existsSync(f));
+  return fs.existsSync('/usr/bin/psql') ? '/usr/bin/psql' : (server ?? 'psql');
 }
 
 async function script(args: readonly string[], log?: string[]): Promise<string> {
@@ -51,6 +61,28 @@ export async function startPostgres(dir: string): Promise<TestPostgres> {
       pgpassFile: path.join(dir, 'pgpass'),
       port: Number(parsed.port),
       log,
+      keys: async (prefix) => {
+        const r = await run(
+          psqlBinary(),
+          [
+            '-X',
+            '-At',
+            '-h',
+            '127.0.0.1',
+            '-p',
+            parsed.port,
+            '-U',
+            parsed.username,
+            '-d',
+            parsed.pathname.slice(1),
+            '-c',
+            'SELECT key FROM pulumi_state ORDER BY key',
+          ],
+          { timeoutMs: 30_000, env: { ...process.env, PGPASSFILE: path.join(dir, 'pgpass') } },
+        );
+        if (r.code !== 0) throw new Error(`psql failed (exit ${r.code}): ${r.stderr}`);
+        return r.stdout.split('\n').filter((k) => k.startsWith(prefix));
+      },
       stop: async () => {
         await script(['stop', '--purge', '--dir', dir], log);
       },

@@ -2,7 +2,8 @@
  * The fleet of the sharding tests (shards.test.ts): one region `shards` of `SHARDS_CLUSTERS`
  * clusters (`shards-1`, `shards-2`, …; default 3) with the fleet's `shardSize` from `SHARDS_SIZE`
  * (default 25), rolled out `canary` (`shards-1`) first, then `rest`. One bundle: a ConfigMap and a
- * Deployment per cluster; SHARDS_GREETING changes the Deployment's pod template.
+ * Deployment per cluster, in namespace `SHARDS_NAMESPACE` (default `app`); SHARDS_GREETING changes
+ * the Deployment's pod template.
  */
 import { Bundle } from '../../src/model/bundle';
 import { Cluster } from '../../src/model/cluster';
@@ -29,7 +30,7 @@ export function defineShardsFleet(clusters: number, shardSize: number): Fleet {
   }
   const labels = { app: 'web' };
   new Bundle(fleet, 'app', {
-    defaultNamespace: 'app',
+    defaultNamespace: process.env.SHARDS_NAMESPACE ?? 'app',
     sources: [
       Source.objects([
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { greeting: 'hello' } },

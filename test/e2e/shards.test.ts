@@ -11,9 +11,11 @@ import * as path from 'node:path';
 import { LocalWorkspace } from '@pulumi/pulumi/automation';
 import { pulumiEnv } from '../../src/deploy/automation';
 import { regionStacks } from '../../src/deploy/shards';
+import { planShards } from '../../src/model/shards';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths, readState } from '../../src/dev/local-fleet';
 import { defineShardsFleet, SHARDS_REGION } from './shards-fleet';
-import { CliResult, e2eStateDir, kubectl, startCli } from './helpers';
+import { CliProcess, CliResult, e2eStateDir, kubectl, startCli, waitFor } from './helpers';
+import { startPostgres, TestPostgres } from './postgres';
 
 jest.setTimeout(15 * 60_000);
 
@@ -23,18 +25,24 @@ const FLEET_MODULE = path.join(__dirname, 'shards-fleet.ts');
 const savedState = process.env.FLEETWRIGHT_STATE;
 let state: string;
 let paths: LocalFleetPaths;
+let pg: TestPostgres | undefined;
 const printed: string[] = [];
 
-/** Runs the CLI on the shards fleet with `clusters` clusters and stacks of `size`. */
-async function cli(args: readonly string[], clusters: number, size: number, extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const r = await startCli(['--fleet', FLEET_MODULE, ...args], {
+/** Starts the CLI on the shards fleet with `clusters` clusters and stacks of `size`. */
+function start(args: readonly string[], clusters: number, size: number, extra: NodeJS.ProcessEnv = {}): CliProcess {
+  return startCli(['--fleet', FLEET_MODULE, ...args], {
     ...process.env,
     FLEETWRIGHT_STATE: state,
     SHARDS_CLUSTERS: String(clusters),
     SHARDS_SIZE: String(size),
     NO_COLOR: '1',
     ...extra,
-  }).done;
+  });
+}
+
+/** Runs the CLI on the shards fleet with `clusters` clusters and stacks of `size`. */
+async function cli(args: readonly string[], clusters: number, size: number, extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const r = await start(args, clusters, size, extra).done;
   printed.push(r.stdout, r.stderr);
   // SHARDS_LOG=<file> keeps every run's output, for debugging.
   if (process.env.SHARDS_LOG)
@@ -87,6 +95,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await pg?.stop();
   await devDown(paths, () => undefined);
   fs.rmSync(state, { recursive: true, force: true });
   for (const f of fs.readdirSync(path.join(PROJECT, 'stacks')).filter((f) => f.startsWith(`Pulumi.local-${SHARDS_REGION}`))) {
@@ -185,6 +194,102 @@ test('more shards: the clusters that move keep their objects, and status shows o
   const status = await cli(['status', '--local', '--region', SHARDS_REGION], 4, 1, { SHARDS_GREETING: 'hi' });
   expectExit(status, 0);
   expect(status.stdout).toMatch(/│ bundle │ shards-1 │ shards-2 │ shards-3 │ shards-4 │ ready │/);
+});
+
+/** The pids of the `pulumi up` engine processes running a stack (from /proc). */
+function engines(stack: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0] ?? '') === 'pulumi' && argv.includes('up') && argv.some((a) => a === stack || a.endsWith(`/${stack}`)))
+        out.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** The `greeting` of the Deployment's pod template on each cluster, in `namespace`. */
+async function greetings(clusters: number, namespace: string): Promise<string[]> {
+  const kubeconfigs = readState(paths)?.clusters ?? {};
+  const out: string[] = [];
+  for (let i = 1; i <= clusters; i++) {
+    out.push(
+      await kubectl(
+        kubeconfigs[`shards-${i}`].kubeconfig,
+        'get',
+        'deployment/web',
+        '-n',
+        namespace,
+        '-o',
+        'jsonpath={.spec.template.metadata.annotations.shards\\.fleetwright\\.io/greeting}',
+      ),
+    );
+  }
+  return out;
+}
+
+test('with state in PostgreSQL, two shards of a region deploy at the same time, and a second run of one shard fails at once naming the run that holds it', async () => {
+  // As root the server runs as the `postgres` user, which must be able to enter the folder.
+  fs.chmodSync(state, 0o755);
+  pg = await startPostgres(path.join(state, 'postgres'));
+  // Stacks of their own in the database, and objects in a namespace of their own.
+  const env = { PULUMI_BACKEND_URL: pg.url, SHARDS_NAMESPACE: 'app-pg' };
+  expectExit(await cli(['up', '--local', '--region', SHARDS_REGION], 4, 2, env), 0);
+  const stored = (await pg.keys('.pulumi/stacks/')).map((k) => path.basename(k).replace(/\.json(\.gz)?$/, ''));
+  expect(stored.filter((k) => k.startsWith('local-shards'))).toEqual(['local-shards.1', 'local-shards.2']);
+
+  // Each shard from its own command, as two CI jobs would: their engines run at the same time.
+  let overlapped = false;
+  const watch = setInterval(() => {
+    if (engines('local-shards.1').length > 0 && engines('local-shards.2').length > 0) overlapped = true;
+  }, 50);
+  const both = await Promise.all(
+    ['1', '2'].map((shard) => cli(['up', '--local', '--region', SHARDS_REGION, '--shard', shard], 4, 2, { ...env, SHARDS_GREETING: 'pg' })),
+  ).finally(() => clearInterval(watch));
+  for (const r of both) expectExit(r, 0);
+  expect(both[0].stdout).toContain('(stack local-shards.1)');
+  expect(both[1].stdout).toContain('(stack local-shards.2)');
+  expect(overlapped).toBe(true);
+  expect(await greetings(4, 'app-pg')).toEqual(['pg', 'pg', 'pg', 'pg']);
+
+  // The same shard twice: the first run holds the stack's lock in the database (its engine is
+  // stopped there, so that the second run surely meets it).
+  const first = start(['up', '--local', '--region', SHARDS_REGION, '--shard', '1'], 4, 2, { ...env, SHARDS_GREETING: 'pg2' });
+  const engine = (await waitFor(
+    'the first run to lock stack local-shards.1',
+    async () => {
+      const [pid] = engines('local-shards.1');
+      return pid && (await (pg as TestPostgres).keys('.pulumi/locks/organization/edge-fleet/local-shards.1/')).length > 0 ? pid : undefined;
+    },
+    120_000,
+    100,
+  )) as number;
+  process.kill(engine, 'SIGSTOP');
+  let second: CliResult;
+  try {
+    second = await cli(['up', '--local', '--region', SHARDS_REGION, '--shard', '1'], 4, 2, { ...env, SHARDS_GREETING: 'pg2' });
+  } finally {
+    process.kill(engine, 'SIGCONT');
+  }
+  const firstDone = await first.done;
+  printed.push(firstDone.stdout, firstDone.stderr);
+  expectExit(firstDone, 0);
+  expectExit(second, 1);
+  expect(second.stderr).toMatch(
+    new RegExp(
+      `stack local-shards\\.1 \\(region shards\\) is locked by a deployment that is still running: .*its pulumi process: pid ${engine};.*\\n` +
+        'Nothing was changed\\. Wait for that run to finish, then rerun `npx fleetwright .*up --region shards --local --shard 1`',
+    ),
+  );
+  expect(second.ms).toBeLessThan(60_000);
+  // Only shard 1's clusters changed.
+  const [shard1] = planShards(SHARDS_REGION, ['shards-1', 'shards-2', 'shards-3', 'shards-4'], 2);
+  expect(await greetings(4, 'app-pg')).toEqual([1, 2, 3, 4].map((i) => (shard1.clusters.includes(`shards-${i}`) ? 'pg2' : 'pg')));
+  // The password of the backend URL is in no output.
+  for (const p of printed) expect(p).not.toContain(pg.password);
 });
 
 test('nothing printed holds a kubeconfig token', () => {
