@@ -22,8 +22,8 @@ export interface TestPostgres {
   readonly port: number;
   /** What the script printed for `start` and `stop` (never the password). */
   readonly log: string[];
-  /** The keys of Pulumi's objects in the database that start with `prefix` (`.pulumi/locks/…`). */
-  keys(prefix: string): Promise<string[]>;
+  /** The keys of Pulumi's objects in the database (`pulumi/.pulumi/stacks/<project>/<stack>.json.gz`, …). */
+  keys(): Promise<string[]>;
   /** Stops the server and deletes what the script created in the folder (`stop --purge`). */
   stop(): Promise<void>;
 }
@@ -61,7 +61,7 @@ export async function startPostgres(dir: string): Promise<TestPostgres> {
       pgpassFile: path.join(dir, 'pgpass'),
       port: Number(parsed.port),
       log,
-      keys: async (prefix) => {
+      keys: async () => {
         const r = await run(
           psqlBinary(),
           [
@@ -81,7 +81,7 @@ export async function startPostgres(dir: string): Promise<TestPostgres> {
           { timeoutMs: 30_000, env: { ...process.env, PGPASSFILE: path.join(dir, 'pgpass') } },
         );
         if (r.code !== 0) throw new Error(`psql failed (exit ${r.code}): ${r.stderr}`);
-        return r.stdout.split('\n').filter((k) => k.startsWith(prefix));
+        return r.stdout.split('\n').filter(Boolean);
       },
       stop: async () => {
         await script(['stop', '--purge', '--dir', dir], log);

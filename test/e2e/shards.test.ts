@@ -238,8 +238,8 @@ test('with state in PostgreSQL, two shards of a region deploy at the same time, 
   // Stacks of their own in the database, and objects in a namespace of their own.
   const env = { PULUMI_BACKEND_URL: pg.url, SHARDS_NAMESPACE: 'app-pg' };
   expectExit(await cli(['up', '--local', '--region', SHARDS_REGION], 4, 2, env), 0);
-  const stored = (await pg.keys('.pulumi/stacks/')).map((k) => path.basename(k).replace(/\.json(\.gz)?$/, ''));
-  expect(stored.filter((k) => k.startsWith('local-shards'))).toEqual(['local-shards.1', 'local-shards.2']);
+  const stored = (await pg.keys()).filter((k) => /\/\.pulumi\/stacks\/edge-fleet\/local-shards[^/]*\.json(\.gz)?$/.test(k));
+  expect(stored.map((k) => path.basename(k).replace(/\.json(\.gz)?$/, ''))).toEqual(['local-shards.1', 'local-shards.2']);
 
   // Each shard from its own command, as two CI jobs would: their engines run at the same time.
   let overlapped = false;
@@ -262,7 +262,9 @@ test('with state in PostgreSQL, two shards of a region deploy at the same time, 
     'the first run to lock stack local-shards.1',
     async () => {
       const [pid] = engines('local-shards.1');
-      return pid && (await (pg as TestPostgres).keys('.pulumi/locks/organization/edge-fleet/local-shards.1/')).length > 0 ? pid : undefined;
+      return pid && (await (pg as TestPostgres).keys()).some((k) => k.includes('/.pulumi/locks/organization/edge-fleet/local-shards.1/'))
+        ? pid
+        : undefined;
     },
     120_000,
     100,
@@ -280,8 +282,9 @@ test('with state in PostgreSQL, two shards of a region deploy at the same time, 
   expectExit(second, 1);
   expect(second.stderr).toMatch(
     new RegExp(
-      `stack local-shards\\.1 \\(region shards\\) is locked by a deployment that is still running: .*its pulumi process: pid ${engine};.*\\n` +
-        'Nothing was changed\\. Wait for that run to finish, then rerun `npx fleetwright .*up --region shards --local --shard 1`',
+      `stack local-shards\\.1 \\(region shards\\) is locked by a deployment that is still running: ` +
+        `\`fleetwright --fleet \\S+ up --local --region shards --shard 1\` \\(pid ${first.pid}; its pulumi process: pid ${engine};.*\\n` +
+        'Nothing was changed\\. Wait for that run to finish, then rerun `npx fleetwright .*up --region shards --shard 1 --local`',
     ),
   );
   expect(second.ms).toBeLessThan(60_000);
