@@ -72,9 +72,13 @@ export function check(m: Measured, what: string, ok: readonly number[] = [0]): M
   return m;
 }
 
+/** kubectl's errors for a custom resource applied before its CRD is established. */
+export const CRD_NOT_READY = /ensure CRDs are installed first|no matches for kind|could not find the requested resource/;
+
 /**
  * Applies every cluster's folder of synthesized files with `kubectl apply --server-side`, all
- * clusters at once; with `waitAvailable`, each then waits for the fleet's Deployments.
+ * clusters at once (a folder is applied again while its CRDs are not established yet); with
+ * `waitAvailable`, each then waits for the fleet's Deployments.
  *
  * @param dir a region folder of `synth` output (one folder per cluster)
  */
@@ -84,13 +88,19 @@ export async function kubectlAll(
   waitAvailable?: { readonly fleet: string },
 ): Promise<Measured> {
   const start = process.hrtime.bigint();
-  await Promise.all(
+  const results = await Promise.allSettled(
     fs.readdirSync(dir).map(async (c) => {
       const kc = ['--kubeconfig', kubeconfigs[c]];
-      check(
-        await measure(dir, 'kubectl', [...kc, 'apply', '--server-side', '--field-manager', 'bench', '-f', path.join(dir, c)], process.env),
-        'kubectl apply',
-      );
+      const apply = [...kc, 'apply', '--server-side', '--field-manager', 'bench', '-f', path.join(dir, c)];
+      for (let attempt = 0; ; attempt++) {
+        const m = await measure(dir, 'kubectl', apply, process.env);
+        if (m.code !== 0 && attempt < 20 && CRD_NOT_READY.test(m.output)) {
+          await new Promise((r) => setTimeout(r, 1000));
+          continue;
+        }
+        check(m, 'kubectl apply');
+        break;
+      }
       if (waitAvailable) {
         const selector = `fleetwright.io/fleet=${waitAvailable.fleet}`;
         const args = [...kc, 'wait', '--for=condition=Available', 'deployments', '--all', '-A', '-l', selector, '--timeout=300s'];
@@ -98,5 +108,8 @@ export async function kubectlAll(
       }
     }),
   );
+  // Every cluster's kubectl has ended before a failure is reported (the caller then removes `dir`).
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMiB: 0, code: 0, output: '' };
 }

@@ -25,11 +25,11 @@ import { writeSynthesis } from '../../src/synth/output';
 import { synthesizeFleet } from '../../src/synth/synth';
 import { pulumiEnv } from '../../src/deploy/automation';
 import { readState } from '../../src/dev/local-fleet';
-import { defineFleet } from '../../examples/edge-fleet/fleet';
+import { loadFleet } from '../../src/project/load';
 import { projectRoot } from '../../src/cli/deploy';
 import { localFleetPaths } from '../../src/cli/dev';
 import { benchFleet } from './fleet';
-import { arg, check, kubectlAll, measure, median } from '../util';
+import { arg, check, CRD_NOT_READY, kubectlAll, measure, median } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'fleetwright.js');
@@ -40,7 +40,7 @@ function kubectl(args: readonly string[], retries = 0): void {
     const r = spawnSync('kubectl', args, { encoding: 'utf8' });
     if (r.status === 0) return;
     // CRDs and the custom resources using them arrive in one file: retry once the CRD is established.
-    if (attempt < retries && /ensure CRDs are installed first|no matches for kind|could not find the requested resource/.test(r.stderr)) {
+    if (attempt < retries && CRD_NOT_READY.test(r.stderr)) {
       spawnSync('sleep', ['1']);
       continue;
     }
@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   if (!state || state.mode !== mode)
     throw new Error(`start the local fleet in ${mode} mode first (npx fleetwright dev up${mode === 'light' ? ' --light' : ''})`);
   const kubeconfigs = Object.fromEntries(Object.values(state.clusters).map((c) => [c.name, c.kubeconfig]));
-  const fleetFor = (run: string): Fleet => (mode === 'light' ? benchFleet(run) : defineFleet());
+  // The sample fleet through the CLI's own loader: its bundles are found next to its TypeScript source.
+  const fleetFor = (run: string): Fleet =>
+    mode === 'light' ? benchFleet(run) : loadFleet(path.join(ROOT, 'examples', 'edge-fleet', 'fleet.ts'));
   const samples = { up: [] as number[], preview: [] as number[], kubectl: [] as number[], kubectlParallel: [] as number[] };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-bench-deploy-'));
   const full = mode === 'full';

@@ -9,8 +9,14 @@
  * Requires the local fleet in light mode with at least max(N) clusters of this fleet:
  *   SCALE_CLUSTERS=100 node bin/fleetwright.js --fleet build/bench/scale/fleet.js dev up --light
  *
+ * Configs (`--configs`): `single` (one stack), `sharded` (shards of 25, the default; skipped where
+ * that is one stack), `pulumi-checkpoints` (the default shards with Pulumi's own DIY settings:
+ * a backup per checkpoint, uncompressed) and `skip-checkpoints` (the default shards with
+ * `PULUMI_SKIP_CHECKPOINTS=true`). `--single-runs-at-100 0` leaves out one stack of 100 clusters,
+ * which does not fit beside 100 local API servers on 24 GiB.
+ *
  * usage: node build/bench/scale/run.js [--clusters 25,50,100] [--runs 3] [--configs single,sharded]
- *        [--single-runs-at-100 1] [--checkpoint-baseline 50]
+ *        [--single-runs-at-100 1]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,6 +34,14 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'fleetwright.js');
 const FLEET_MODULE = path.join(__dirname, 'fleet.js');
 const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
+
+/** How each config is named in the table. */
+const LABELS: Record<string, string> = {
+  single: 'one stack',
+  sharded: 'shards of 25',
+  'pulumi-checkpoints': "Pulumi's DIY defaults",
+  'skip-checkpoints': '`PULUMI_SKIP_CHECKPOINTS=true`',
+};
 
 async function main(): Promise<void> {
   const sizes = arg('clusters', '25,50,100').split(',').map(Number);
@@ -61,6 +75,7 @@ async function main(): Promise<void> {
             ...(config === 'pulumi-checkpoints'
               ? { PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: 'false', PULUMI_DIY_BACKEND_GZIP: 'false' }
               : {}),
+            ...(config === 'skip-checkpoints' ? { PULUMI_SKIP_CHECKPOINTS: 'true' } : {}),
           };
           const base = ['--fleet', FLEET_MODULE];
           const up = check(
@@ -94,7 +109,7 @@ async function main(): Promise<void> {
       for (const [config, s] of Object.entries(samples)) {
         const u = median(s.up);
         rows.push(
-          `| ${n} | \`up\`, ${config === 'single' ? 'one stack' : config === 'sharded' ? 'shards of 25' : config} (${s.up.length} runs) | ${u.toFixed(1)} | ${median(s.preview).toFixed(1)} | ${(median(s.peak) / 1024).toFixed(2)} | ${(u / km).toFixed(2)} |`,
+          `| ${n} | \`up\`, ${LABELS[config] ?? config} (${s.up.length} runs) | ${u.toFixed(1)} | ${median(s.preview).toFixed(1)} | ${(median(s.peak) / 1024).toFixed(2)} | ${(u / km).toFixed(2)} |`,
         );
       }
       raw[n] = { kubectl: k, ...samples };

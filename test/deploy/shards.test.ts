@@ -126,7 +126,7 @@ test('releaseClusters drops a cluster and everything of it from the state, and t
 });
 
 test('defaultParallelism fits stacks in a third of the memory, at least 1, at most 8 and the number of stacks', () => {
-  // 24 GiB: a third is 8192 MiB; a stack of 25 clusters needs 400 + 25 × 113 = 3225 MiB.
+  // 24 GiB: a third is 8192 MiB; a stack of 25 clusters needs 700 + 25 × 113 = 3525 MiB.
   expect(defaultParallelism([25, 25, 25, 25], 24 * 1024)).toBe(2);
   expect(defaultParallelism([2, 2, 2], 24 * 1024)).toBe(3);
   expect(
