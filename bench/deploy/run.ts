@@ -62,9 +62,10 @@ async function main(): Promise<void> {
   if (!state || state.mode !== mode)
     throw new Error(`start the local fleet in ${mode} mode first (npx fleetwright dev up${mode === 'light' ? ' --light' : ''})`);
   const kubeconfigs = Object.fromEntries(Object.values(state.clusters).map((c) => [c.name, c.kubeconfig]));
-  // The sample fleet through the CLI's own loader: its bundles are found next to its TypeScript source.
-  const fleetFor = (run: string): Fleet =>
-    mode === 'light' ? benchFleet(run) : loadFleet(path.join(ROOT, 'examples', 'edge-fleet', 'fleet.ts'));
+  // The sample fleet through the CLI's own loader (its bundles are found next to its TypeScript
+  // source), loaded once: every run deploys the same fleet.
+  const sample = mode === 'full' ? loadFleet(path.join(ROOT, 'examples', 'edge-fleet', 'fleet.ts')) : undefined;
+  const fleetFor = (run: string): Fleet => sample ?? benchFleet(run);
   const samples = { up: [] as number[], preview: [] as number[], kubectl: [] as number[], kubectlParallel: [] as number[] };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-bench-deploy-'));
   const full = mode === 'full';
