@@ -95,6 +95,9 @@ function stackUnits(fleet: Fleet, regions: readonly string[], local: boolean): S
   );
 }
 
+/** Stacks opened or checked at once before a run (each is a short Pulumi CLI process). */
+const PREPARE_AT_ONCE = 4;
+
 async function openUnit(unit: StackUnit, root: string, opts: DeployCommandOptions): Promise<Stack> {
   const { openStack } = await import('../deploy/automation');
   return openStack({
@@ -146,8 +149,12 @@ async function pendingMoves(region: string, units: readonly StackUnit[], stack: 
   const { regionStacks, deployedClusters, plannedMoves } = await import('../deploy/shards');
   const ws = stack.workspace;
   const base = stackName(region, local);
+  const existing = await regionStacks(ws, base);
+  // One stack that is also the only one deploying the region now: every cluster is where it belongs.
+  if (existing.length === 1 && units.length === 1 && existing[0] === units[0].name) return [];
   const located = new Map<string, DeployedCluster[]>();
-  for (const name of await regionStacks(ws, base)) located.set(name, await deployedClusters(ws, name));
+  const states = await Promise.all(existing.map((name) => deployedClusters(ws, name)));
+  existing.forEach((name, i) => located.set(name, states[i]));
   const of = units[0]?.shard.of ?? 1;
   const sharded = (units[0]?.shard.index ?? 0) > 0;
   // Clusters no longer in the fleet go to the stack their name hashes to: its run deletes them.
@@ -254,8 +261,11 @@ export async function runDeployCommand(
     return 1;
   }
   let units = selected;
+  // Opening stacks and checking their state are short Pulumi CLI calls: several at once.
+  const prepare = pLimit(PREPARE_AT_ONCE);
   const stacks = new Map<string, Stack>();
-  for (const u of units) stacks.set(u.name, await openUnit(u, root, opts));
+  const opened = await Promise.all(units.map((u) => prepare(() => openUnit(u, root, opts))));
+  units.forEach((u, i) => stacks.set(u.name, opened[i]));
   if (kind === 'destroy' && opts.shard === undefined) {
     // Every stack of the region that exists, shards of an earlier layout included.
     const existing: StackUnit[] = [];
@@ -283,20 +293,28 @@ export async function runDeployCommand(
     local: opts.local,
     kubeconfigDir: localKubeconfigDir(root),
   });
-  for (const u of units) {
-    const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
-      describeFailures(fleet, failures, contextOf(u), warnings).join('\n');
-    if (!(await prepareStack(stacks.get(u.name) as Stack, refOf(u), safe, explain))) return 1;
-  }
+  const prepared = await Promise.all(
+    units.map((u) =>
+      prepare(() => {
+        const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
+          describeFailures(fleet, failures, contextOf(u), warnings).join('\n');
+        return prepareStack(stacks.get(u.name) as Stack, refOf(u), safe, explain);
+      }),
+    ),
+  );
+  if (prepared.includes(false)) return 1;
   if (kind === 'up') {
-    for (const region of opts.regions) {
-      const own = units.filter((u) => u.region === region);
-      const only = opts.shard === undefined ? undefined : own[0].name;
-      const error = await moveToShards(region, own, stacks.get(own[0].name) as Stack, { local: opts.local, io: safe, only });
-      if (error) {
-        safe.err(`\n${error}\n`);
-        return 1;
-      }
+    const errors = await Promise.all(
+      opts.regions.map((region) => {
+        const own = units.filter((u) => u.region === region);
+        const only = opts.shard === undefined ? undefined : own[0].name;
+        return moveToShards(region, own, stacks.get(own[0].name) as Stack, { local: opts.local, io: safe, only });
+      }),
+    );
+    const found = errors.filter((e): e is string => e !== undefined);
+    if (found.length > 0) {
+      for (const e of found) safe.err(`\n${e}\n`);
+      return 1;
     }
     if (opts.moveOnly) {
       safe.out(

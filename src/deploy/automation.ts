@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 export { localKubeconfigDir, shardStackName, stackName, stateDir } from '../project/paths';
-import { ConfigMap, EngineEvent, LocalWorkspace, OpType, Stack, Workspace } from '@pulumi/pulumi/automation';
+import { ConfigMap, EngineEvent, LocalWorkspace, OpType, PulumiCommand, Stack, Workspace } from '@pulumi/pulumi/automation';
 import { Fleet } from '../model/fleet';
 import { KubeconfigKind } from '../model/kubeconfig';
 import { rolloutPlan } from '../model/placement';
@@ -123,6 +123,8 @@ function ignoreTerminatingMonitor(): void {
   });
 }
 
+let pulumiCli: Promise<PulumiCommand> | undefined;
+
 /**
  * Opens (creating if needed) a region's stack. In a fleet project (a Pulumi.yaml with a program
  * and no `--fleet`), the project's own program runs, exactly as `pulumi up -s <stack>` runs it, so
@@ -130,6 +132,11 @@ function ignoreTerminatingMonitor(): void {
  * `--fleet`, the fleet program runs inline in this process.
  */
 export async function openStack(opts: OpenStackOptions): Promise<Stack> {
+  // One version check of the Pulumi CLI per command, not one per stack.
+  const pulumiCommand = await (pulumiCli ??= PulumiCommand.get().catch((e: unknown) => {
+    pulumiCli = undefined;
+    throw e;
+  }));
   ignoreTerminatingMonitor();
   const index = opts.shard?.index ?? 0;
   const name = shardStackName(opts.region, index, opts.local);
@@ -141,7 +148,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     writeLocalStackConfig(opts.root, opts.region, { ...(light ? { 'fleetwright:skipAwait': 'true' } : {}), ...shardConfig }, index);
   }
   const project = pulumiProject(opts.root);
-  const options = { workDir: opts.root, envVars: pulumiEnv(opts.root) };
+  const options = { workDir: opts.root, envVars: pulumiEnv(opts.root), pulumiCommand };
   const stack =
     !opts.fleet && project?.main
       ? await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: opts.root }, options)

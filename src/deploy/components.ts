@@ -5,7 +5,9 @@ import { NAMESPACES_BUNDLE, resourceName, typeToken } from '../model/identity';
 import { FIELD_MANAGER, KubeObject } from '../model/objects';
 import { SynthesizedBundle, SynthesizedCluster, SynthesizedObject } from '../synth/synth';
 import { clusterStatus } from '../status/assess';
+import { readiness } from '../status/readiness';
 import { observeCluster } from '../status/read';
+import { CLUSTER_COMPONENT } from './shards';
 import { BundleState, ClusterBundleStatus, ClusterStatus, ServiceEndpoint, worstState } from './outputs';
 
 /** Settings that apply to every object a stack deploys. */
@@ -33,6 +35,24 @@ export interface DeploySettings {
 
 export { FIELD_MANAGER };
 
+/** Kinds Pulumi's provider waits on after an apply although fleetwright's readiness may not. */
+const AWAITED_BY_PROVIDER_ONLY = new Set(['v1/Service', 'networking.k8s.io/v1/Ingress']);
+
+/**
+ * Whether the provider's await is skipped for `manifest`: always with `skipAwait`, and for objects
+ * fleetwright's own readiness (`status/readiness.ts`, after kstatus and Fleet) counts Ready as soon
+ * as they are applied, so the rollout gate and the status agree. Pulumi waits for a Service's
+ * endpoints and then 10 s more for them to settle, and for an Ingress's load balancer address (which
+ * never comes without an ingress controller); the Pods behind both are already gated by their
+ * workload's readiness. A `LoadBalancer` Service is not Ready until provisioned, so it is awaited.
+ */
+export function skipsProviderAwait(manifest: KubeObject, settings: DeploySettings): boolean {
+  return (
+    (settings.skipAwait ?? false) ||
+    (AWAITED_BY_PROVIDER_ONLY.has(`${manifest.apiVersion}/${manifest.kind}`) && readiness({ ...manifest, status: undefined }).ready)
+  );
+}
+
 function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.Inputs {
   // A plain-JSON copy: Pulumi serializes by prototype, so arrays must be this realm's arrays.
   const obj = JSON.parse(JSON.stringify(manifest)) as KubeObject;
@@ -46,7 +66,7 @@ function objectInputs(manifest: KubeObject, settings: DeploySettings): pulumi.In
       // whoever changed them on the cluster (`kubectl scale`, `kubectl edit`), as Flux and Argo CD
       // do; fields the fleet does not set stay with their managers.
       'pulumi.com/patchForce': 'true',
-      ...(settings.skipAwait ? { 'pulumi.com/skipAwait': 'true' } : {}),
+      ...(skipsProviderAwait(obj, settings) ? { 'pulumi.com/skipAwait': 'true' } : {}),
     },
   };
   if (obj.kind === 'Secret' && obj.apiVersion === 'v1') {
@@ -189,6 +209,11 @@ async function observed(args: ClusterDeploymentArgs, assumed: ClusterStatus, kub
 export class ClusterDeployment extends pulumi.ComponentResource {
   /** The cluster's status for the stack outputs. */
   public readonly status: pulumi.Output<ClusterStatus>;
+  /**
+   * What the cluster's objects are deployed by (its namespaces and bundles): a resource that
+   * depends on these waits until every object is applied and Ready, not for the status read.
+   */
+  public readonly deployed: readonly pulumi.Resource[];
 
   /**
    * @param name the cluster name
@@ -196,7 +221,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
    * @param opts resource options (rollout dependencies)
    */
   constructor(name: string, args: ClusterDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('fleetwright:deploy:ClusterDeployment', name, {}, opts);
+    super(CLUSTER_COMPONENT, name, {}, opts);
     const c = args.cluster;
     // The provider hangs from the region, not from this component: the engine creates providers
     // even for clusters a run leaves out (a sharded region's later partitions), and a provider
@@ -205,7 +230,12 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     const provider = new k8s.Provider(
       name,
       { kubeconfig: args.kubeconfig, clusterIdentifier: c.name, enableServerSideApply: true },
-      { parent: opts?.parent ?? this, aliases: opts?.parent ? [{ parent: this }] : [] },
+      // The alias names this component by its URN, which is known before the component is
+      // registered: waiting for it would hold the provider's start until the previous wave is done.
+      {
+        parent: opts?.parent ?? this,
+        aliases: opts?.parent ? [{ parent: pulumi.createUrn(name, CLUSTER_COMPONENT, opts.parent) }] : [],
+      },
     );
     const namespaces = c.namespaces.map((ns) =>
       createObject(resourceName(name, NAMESPACES_BUNDLE, ns.id), ns.manifest, args.settings, { parent: this, provider }),
@@ -222,6 +252,7 @@ export class ClusterDeployment extends pulumi.ComponentResource {
         ),
       );
     }
+    this.deployed = [...namespaces, ...deployed.values()];
     const names = [...deployed.keys()].sort(byteOrder);
     const assumed = pulumi.all(names.map((n) => (deployed.get(n) as BundleDeployment).state)).apply((states) => {
       const bundles: Record<string, ClusterBundleStatus> = {};

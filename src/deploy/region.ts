@@ -59,7 +59,9 @@ export class RegionDeployment extends pulumi.ComponentResource {
               partition: partition.name,
               settings: args.settings,
             },
-            { parent: this, dependsOn: previousWave },
+            // The objects of the previous wave, not its components: reading a cluster's status
+            // after its objects are Ready must not hold up the next wave.
+            { parent: this, dependsOn: previousWave.flatMap((w) => w.deployed) },
           );
           deployments.set(clusterName, d);
           return d;

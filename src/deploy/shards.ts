@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import type { Workspace } from '@pulumi/pulumi/automation';
-import { spawnSync } from '../exec/run';
+import { run } from '../exec/run';
 import { parseShardStack } from '../model/shards';
 import { byteOrder } from '../model/names';
 
@@ -48,19 +48,19 @@ interface ExportedState {
  * `pulumi stack export` / `import` with secrets left encrypted: the Automation API's
  * `exportStack` shows secrets in plain text and `importStack` writes them to a temporary file.
  */
-function stackState(ws: Workspace, args: readonly string[], input?: string): string {
-  const r = spawnSync('pulumi', [...args, '--non-interactive'], { cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, input });
-  if (r.error || r.status !== 0) throw new Error((r.error?.message ?? r.stderr).trim().split('\n').slice(-8).join('\n'));
+async function stackState(ws: Workspace, args: readonly string[], input?: string): Promise<string> {
+  const r = await run('pulumi', [...args, '--non-interactive'], { cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, input });
+  if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').slice(-8).join('\n'));
   return r.stdout;
 }
 
-function exportState(ws: Workspace, stack: string): ExportedState {
-  return JSON.parse(stackState(ws, ['stack', 'export', '--stack', stack])) as ExportedState;
+async function exportState(ws: Workspace, stack: string): Promise<ExportedState> {
+  return JSON.parse(await stackState(ws, ['stack', 'export', '--stack', stack])) as ExportedState;
 }
 
 /** The clusters a stack's state holds (from `pulumi stack export`). */
 export async function deployedClusters(ws: Workspace, stack: string): Promise<DeployedCluster[]> {
-  const exported = exportState(ws, stack);
+  const exported = await exportState(ws, stack);
   const resources = ((exported.deployment as { resources?: ExportedResource[] } | undefined)?.resources ?? []).filter(
     (r) => r.type === CLUSTER_COMPONENT,
   );
@@ -113,14 +113,14 @@ export function plannedMoves(located: ReadonlyMap<string, readonly DeployedClust
  * @returns how many resources left the state
  */
 export async function releaseClusters(ws: Workspace, stack: string, clusters: readonly string[]): Promise<number> {
-  const exported = exportState(ws, stack);
+  const exported = await exportState(ws, stack);
   const resources = exported.deployment?.resources ?? [];
   const gone = new Set(clusters);
   const kept = resources.filter((r) => r.type === 'pulumi:pulumi:Stack' || !gone.has(clusterOfUrn(r.urn)));
   for (const r of kept) if (r.dependencies) r.dependencies = r.dependencies.filter((d) => !gone.has(clusterOfUrn(d)));
   if (kept.length === resources.length) return 0;
   (exported.deployment as { resources: ExportedResource[] }).resources = kept;
-  stackState(ws, ['stack', 'import', '--stack', stack], JSON.stringify(exported));
+  await stackState(ws, ['stack', 'import', '--stack', stack], JSON.stringify(exported));
   return resources.length - kept.length;
 }
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn, SpawnOptions } from '../exec/run';
+import { run, SpawnOptions } from '../exec/run';
 
 /** Thrown when a tool of the toolchain is missing or fails. */
 export class ToolError extends Error {
@@ -24,41 +24,6 @@ export function findTool(name: string): string {
   throw new ToolError(
     `'${name}' is not on PATH; build the toolchain with \`npx fleetwright toolchain setup\` (fleetwright finds it in ~/.cache/fleetwright)`,
   );
-}
-
-/** Result of a finished command. */
-export interface RunResult {
-  /** Exit code. */
-  readonly code: number;
-  /** Standard output. */
-  readonly stdout: string;
-  /** Standard error. */
-  readonly stderr: string;
-}
-
-/**
- * Runs a command to completion and captures its output.
- *
- * @param timeoutMs kill the command after this long
- * @default timeoutMs 300000
- */
-export function run(cmd: string, args: readonly string[], opts: SpawnOptions & { timeoutMs?: number } = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
 }
 
 /** Runs a command and fails with its output when it exits non-zero. */

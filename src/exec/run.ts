@@ -45,3 +45,45 @@ export function spawn(cmd: string, args: readonly string[], opts: Omit<SpawnOpti
 export function spawnSync(cmd: string, args: readonly string[], opts: SpawnSyncTextOptions = {}): SpawnSyncReturns<string> {
   return crossSpawn.sync(cmd, args, { env: process.env, maxBuffer: MAX_BUFFER, ...opts, shell: false, encoding: 'utf8' });
 }
+
+/** Result of a finished command. */
+export interface RunResult {
+  /** Exit code. */
+  readonly code: number;
+  /** Standard output. */
+  readonly stdout: string;
+  /** Standard error. */
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command to completion without blocking, and captures its output (`input`, when given, is
+ * written to its standard input).
+ *
+ * @param timeoutMs kill the command after this long
+ * @default timeoutMs 300000
+ */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: Omit<SpawnOptions, 'shell' | 'stdio'> & { timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const { input, timeoutMs, ...spawnOpts } = opts;
+    const child = spawn(cmd, args, { ...spawnOpts, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child.stdin?.end(input);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs ?? 300_000);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}

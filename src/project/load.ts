@@ -59,10 +59,20 @@ export function loadFleet(modulePath?: string, options: LoadOptions = defaults):
       `--fleet ${modulePath}: this is a folder; pass the path of the module file exporting a Fleet (e.g. --fleet ${path.join(modulePath, 'index.ts')})`,
     );
   }
-  if (/\.[cm]?tsx?$/.test(file)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require('tsx/cjs/api') as { register: () => unknown }).register();
+  // tsx loads the TypeScript module, and only it: every module loaded through tsx takes several
+  // times longer (it resolves and may transform each), so the hook goes once the fleet is built.
+  const unregister = /\.[cm]?tsx?$/.test(file)
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('tsx/cjs/api') as { register: () => () => void }).register()
+    : undefined;
+  try {
+    return fleetOf(file, modulePath);
+  } finally {
+    unregister?.();
   }
+}
+
+function fleetOf(file: string, modulePath: string): Fleet {
   // The user's code runs here: what it throws is reported as theirs, with their frame.
   const userCode = <T>(run: () => T): T => {
     try {

@@ -6,10 +6,12 @@ import { resolveKubeconfigs } from '../../src/deploy/kubeconfig';
 import { FleetStackOutputs } from '../../src/deploy/outputs';
 import { fleetProgram } from '../../src/deploy/program';
 import { Construct } from 'constructs';
+import { Bundle } from '../../src/model/bundle';
 import { Cluster } from '../../src/model/cluster';
 import { Fleet } from '../../src/model/fleet';
 import { shardOf } from '../../src/model/shards';
 import { Kubeconfig } from '../../src/model/kubeconfig';
+import { Source } from '../../src/sources/sources';
 import { synthesizeFleet } from '../../src/synth/synth';
 import { defineFleet } from '../../examples/edge-fleet/fleet';
 import { configBundle, smallFleet, tmpDir } from '../util';
@@ -132,6 +134,46 @@ describe('the Pulumi program (mocked engine)', () => {
     expect(() => fleetProgram({ fleet })).toThrow(/bundle 'app': has no targets/);
     expect(registered).toEqual([]);
   });
+  describe('which objects the provider waits on after an apply', () => {
+    const objects = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } },
+        },
+      },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'public' }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' }, spec: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: {} },
+    ];
+    const skipped = async (config: Record<string, string>): Promise<string[]> => {
+      const fleet = new Fleet({ name: 'edge' });
+      new Cluster(fleet, 'edge-us-west-1', { region: 'us-west' });
+      new Bundle(fleet, 'web', { sources: [Source.objects(objects)], targets: [{ clusterSelector: {} }] });
+      pulumi.runtime.setAllConfig({ 'fleetwright:kubeconfigDir': dir, 'fleetwright:observe': 'false', ...config });
+      await promiseOf(fleetProgram({ fleet }));
+      return registered
+        .filter((r) => r.name.startsWith('edge-us-west-1/web/'))
+        .filter((r) => (r.inputs.metadata as { annotations: Record<string, string> }).annotations['pulumi.com/skipAwait'] === 'true')
+        .map((r) => r.name.split('/').slice(2).join('/'))
+        .sort();
+    };
+
+    test('not on a Service or an Ingress, which fleetwright counts Ready once applied; on workloads and load balancers', async () => {
+      // The ConfigMap has no await either way; an annotation on it would only be noise on the cluster.
+      expect(await skipped({})).toEqual(['Ingress.networking.k8s.io/default/web', 'Service/default/web']);
+    });
+
+    test('on nothing at all with fleetwright:skipAwait (API servers without controllers)', async () => {
+      expect(await skipped({ 'fleetwright:skipAwait': 'true' })).toHaveLength(objects.length);
+    });
+  });
+
   describe('a sharded region (shardSize 1: one shard per cluster)', () => {
     const sharded = (): Fleet => {
       const fleet = new Fleet({ name: 'edge', shardSize: 1 });

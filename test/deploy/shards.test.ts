@@ -1,5 +1,5 @@
 import type { Workspace } from '@pulumi/pulumi/automation';
-import { spawnSync } from '../../src/exec/run';
+import { run } from '../../src/exec/run';
 import { BundleStatus, ClusterStatus, FleetStackOutputs, mergeRegionOutputs } from '../../src/deploy/outputs';
 import {
   CLUSTER_COMPONENT,
@@ -45,7 +45,7 @@ jest.mock('../../src/exec/run');
  */
 function workspace(states: Record<string, ReturnType<typeof exported>>): Workspace & { imported: string[] } {
   const imported: string[] = [];
-  jest.mocked(spawnSync).mockImplementation((cmd, args, opts) => {
+  jest.mocked(run).mockImplementation(async (cmd, args, opts) => {
     const [, verb, , stack] = args;
     expect(cmd).toBe('pulumi');
     expect(args).not.toContain('--show-secrets');
@@ -54,7 +54,7 @@ function workspace(states: Record<string, ReturnType<typeof exported>>): Workspa
       states[stack] = JSON.parse(String(opts?.input)) as ReturnType<typeof exported>;
     }
     const stdout = verb === 'export' ? JSON.stringify(states[stack]) : '';
-    return { pid: 1, output: [], stdout, stderr: '', status: 0, signal: null };
+    return { code: 0, stdout, stderr: '' };
   });
   return {
     imported,

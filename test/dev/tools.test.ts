@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readKubeconfig } from '../../src/dev/kube';
-import { alive, findTool, run, runOk, ToolError } from '../../src/dev/tools';
+import { alive, findTool, runOk, ToolError } from '../../src/dev/tools';
+import { run } from '../../src/exec/run';
 import { tmpDir } from '../util';
 
 describe('tools', () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalFleetPaths } from '../../src/dev/local-fleet';
-import { run } from '../../src/dev/tools';
+import { run } from '../../src/exec/run';
 
 /** Runs kubectl against a kubeconfig and returns stdout; fails with stderr. */
 export async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {

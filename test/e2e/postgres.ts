@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { run } from '../../src/dev/tools';
+import { run } from '../../src/exec/run';
 
 const SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'postgres.sh');
 
