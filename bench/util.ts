@@ -42,6 +42,17 @@ export function treeRss(pid: number): number {
 }
 
 /** A finished command: wall time, peak memory of its process tree, exit code, output. */
+/**
+ * CPU-seconds the whole machine has spent busy since boot (every process: the API servers of the
+ * local fleet too), from /proc/stat; the difference over a step is what the step cost the machine.
+ */
+export function machineCpuSeconds(): number {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait (USER_HZ = 100).
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 export interface Measured {
   readonly seconds: number;
   readonly peakMiB: number;

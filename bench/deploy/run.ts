@@ -29,7 +29,7 @@ import { loadFleet } from '../../src/project/load';
 import { projectRoot } from '../../src/cli/deploy';
 import { localFleetPaths } from '../../src/cli/dev';
 import { benchFleet } from './fleet';
-import { arg, check, CRD_NOT_READY, kubectlAll, measure, median } from '../util';
+import { arg, check, CRD_NOT_READY, kubectlAll, machineCpuSeconds, measure, median } from '../util';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'bin', 'fleetwright.js');
@@ -67,13 +67,18 @@ async function main(): Promise<void> {
   const sample = mode === 'full' ? loadFleet(path.join(ROOT, 'examples', 'edge-fleet', 'fleet.ts')) : undefined;
   const fleetFor = (run: string): Fleet => sample ?? benchFleet(run);
   const samples = { up: [] as number[], preview: [] as number[], kubectl: [] as number[], kubectlParallel: [] as number[] };
+  // CPU-seconds the machine spent on each (the local fleet's API servers included): on 2 cores, a
+  // step that keeps both busy cannot finish in less than half of it.
+  const cpu = { up: [] as number[], kubectlParallel: [] as number[] };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetwright-bench-deploy-'));
   const full = mode === 'full';
   const cliArgs = full ? [] : ['--fleet', FLEET_MODULE];
   try {
     for (let run = 0; run < runs; run++) {
       const env = { ...process.env, NO_COLOR: '1', BENCH_RUN: `p${run}` };
+      const upCpu = machineCpuSeconds();
       samples.up.push(check(await measure(root, 'node', [CLI, ...cliArgs, 'up', '--local'], env), 'up').seconds);
+      cpu.up.push(machineCpuSeconds() - upCpu);
       samples.preview.push(check(await measure(root, 'node', [CLI, ...cliArgs, 'preview', '--local'], env), 'preview').seconds);
       if (full) check(await measure(root, 'node', [CLI, ...cliArgs, 'destroy', '--local'], env), 'destroy');
       else {
@@ -87,6 +92,7 @@ async function main(): Promise<void> {
         const synth = synthesizeFleet(fleetFor(`k${run}${parallel ? 'p' : 's'}`));
         writeSynthesis(synth, out);
         const wait = full ? { fleet: synth.fleet } : undefined;
+        const kubectlCpu = machineCpuSeconds();
         const timed = parallel
           ? (
               await Promise.all(
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
               }
             });
         (parallel ? samples.kubectlParallel : samples.kubectl).push(timed);
+        if (parallel) cpu.kubectlParallel.push(machineCpuSeconds() - kubectlCpu);
         if (full) {
           for (const c of synth.clusters) {
             const dir = path.join(out, c.region, c.name);
@@ -146,7 +153,10 @@ async function main(): Promise<void> {
       row('first `up`', median(samples.up)),
       row('no-change `preview`', median(samples.preview)),
       '',
-      `${runs} runs; samples ${JSON.stringify(samples)}`,
+      `Machine CPU-seconds (every process, API servers included), median: first \`up\` ${median(cpu.up).toFixed(1)}, ` +
+        `kubectl in parallel ${median(cpu.kubectlParallel).toFixed(1)} (${os.cpus().length} cores).`,
+      '',
+      `${runs} runs; samples ${JSON.stringify({ ...samples, cpu })}`,
       '',
     ].join('\n'),
   );

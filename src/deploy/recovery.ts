@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation';
 import { NAMESPACES_BUNDLE, parseResourceName, PROVIDER_BUNDLE, qualifiedKind, qualifiedName } from '../model/identity';
 import { ResourceError, resourceDiagnostic, resourceError, resourceName } from './events';
+import { exportState } from './shards';
 
 /**
  * What happens before `up` and `destroy` touch a stack, so that a run that was killed, crashed or is
@@ -295,7 +296,8 @@ export async function prepareStack(
         `${since(l.timestamp)}); it was killed or crashed before it could release it.\n`,
     );
   }
-  const ops = pendingOperations(await stack.exportStack());
+  // Secrets stay encrypted: the operations are all that is read.
+  const ops = pendingOperations(await exportState(stack.workspace, stack.name));
   if (ops.length === 0) return true;
   const creates = ops.filter((o) => o.type === 'creating').length;
   const shown = ops.slice(0, 20).map(describeOperation);
@@ -328,7 +330,7 @@ export async function prepareStack(
     );
     return false;
   }
-  const left = pendingOperations(await stack.exportStack());
+  const left = pendingOperations(await exportState(stack.workspace, stack.name));
   if (left.length > 0) {
     io.err(
       `\nstack ${ref.stack}: ${left.length} interrupted operation${left.length === 1 ? '' : 's'} could not be resolved: ${left.map(describeOperation).join('; ')}.\n` +

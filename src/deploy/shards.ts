@@ -40,7 +40,7 @@ export async function regionStacks(ws: Workspace, base: string): Promise<string[
 }
 
 /** The exported state of a deployment: its resources, and whatever else Pulumi keeps. */
-interface ExportedState {
+export interface ExportedState {
   deployment?: { resources?: ExportedResource[] };
 }
 
@@ -54,7 +54,8 @@ async function stackState(ws: Workspace, args: readonly string[], input?: string
   return r.stdout;
 }
 
-async function exportState(ws: Workspace, stack: string): Promise<ExportedState> {
+/** A stack's state as `pulumi stack export` gives it, secrets encrypted. */
+export async function exportState(ws: Workspace, stack: string): Promise<ExportedState> {
   return JSON.parse(await stackState(ws, ['stack', 'export', '--stack', stack])) as ExportedState;
 }
 
