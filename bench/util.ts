@@ -41,7 +41,6 @@ export function treeRss(pid: number): number {
   return kb / 1024;
 }
 
-/** A finished command: wall time, peak memory of its process tree, exit code, output. */
 /**
  * CPU-seconds the whole machine has spent busy since boot (every process: the API servers of the
  * local fleet too), from /proc/stat; the difference over a step is what the step cost the machine.
@@ -53,6 +52,7 @@ export function machineCpuSeconds(): number {
   return (user + nice + system + irq + softirq + steal) / 100;
 }
 
+/** A finished command: wall time, peak memory of its process tree, exit code, output. */
 export interface Measured {
   readonly seconds: number;
   readonly peakMiB: number;

@@ -1,13 +1,20 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { byteOrder } from '../model/names';
-import { NAMESPACES_BUNDLE, resourceName, typeToken } from '../model/identity';
+import {
+  apiGroup,
+  BUNDLE_COMPONENT,
+  CLUSTER_COMPONENT,
+  NAMESPACES_BUNDLE,
+  qualifiedKind,
+  resourceName,
+  typeToken,
+} from '../model/identity';
 import { FIELD_MANAGER, KubeObject } from '../model/objects';
 import { SynthesizedBundle, SynthesizedCluster, SynthesizedObject } from '../synth/synth';
 import { clusterStatus } from '../status/assess';
 import { readiness } from '../status/readiness';
 import { observeCluster } from '../status/read';
-import { CLUSTER_COMPONENT } from './shards';
 import { BundleState, ClusterBundleStatus, ClusterStatus, ServiceEndpoint, worstState } from './outputs';
 
 /** Settings that apply to every object a stack deploys. */
@@ -36,7 +43,7 @@ export interface DeploySettings {
 export { FIELD_MANAGER };
 
 /** Kinds Pulumi's provider waits on after an apply although fleetwright's readiness may not. */
-const AWAITED_BY_PROVIDER_ONLY = new Set(['v1/Service', 'networking.k8s.io/v1/Ingress']);
+const AWAITED_BY_PROVIDER_ONLY = new Set(['Service', 'Ingress.networking.k8s.io']);
 
 /**
  * Whether the provider's await is skipped for `manifest`: always with `skipAwait`, and for objects
@@ -49,7 +56,8 @@ const AWAITED_BY_PROVIDER_ONLY = new Set(['v1/Service', 'networking.k8s.io/v1/In
 export function skipsProviderAwait(manifest: KubeObject, settings: DeploySettings): boolean {
   return (
     (settings.skipAwait ?? false) ||
-    (AWAITED_BY_PROVIDER_ONLY.has(`${manifest.apiVersion}/${manifest.kind}`) && readiness({ ...manifest, status: undefined }).ready)
+    (AWAITED_BY_PROVIDER_ONLY.has(qualifiedKind(manifest.kind, apiGroup(manifest.apiVersion))) &&
+      readiness({ ...manifest, status: undefined }).ready)
   );
 }
 
@@ -116,7 +124,7 @@ export class BundleDeployment extends pulumi.ComponentResource {
    * @param opts must carry the cluster's provider
    */
   constructor(name: string, args: BundleDeploymentArgs, opts: pulumi.ComponentResourceOptions) {
-    super('fleetwright:deploy:BundleDeployment', name, {}, opts);
+    super(BUNDLE_COMPONENT, name, {}, opts);
     const child = (o: SynthesizedObject, dependsOn: pulumi.Resource[]): pulumi.CustomResource =>
       createObject(resourceName(args.cluster, args.bundle.name, o.id), o.manifest, args.settings, {
         parent: this,

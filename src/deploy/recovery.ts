@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation';
 import { NAMESPACES_BUNDLE, parseResourceName, PROVIDER_BUNDLE, qualifiedKind, qualifiedName } from '../model/identity';
 import { ResourceError, resourceDiagnostic, resourceError, resourceName } from './events';
-import { exportState } from './shards';
+import { exportState } from './state';
 
 /**
  * What happens before `up` and `destroy` touch a stack, so that a run that was killed, crashed or is

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { REGION_COMPONENT } from '../model/identity';
 import { byteOrder } from '../model/names';
 import { RolloutPlan } from '../model/rollout';
 import { RegionShard } from '../model/shards';
@@ -41,7 +42,7 @@ export class RegionDeployment extends pulumi.ComponentResource {
    * @param opts resource options
    */
   constructor(name: string, args: RegionDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('fleetwright:deploy:RegionDeployment', name, {}, opts);
+    super(REGION_COMPONENT, name, {}, opts);
     const byName = new Map(args.synthesis.clusters.map((c) => [c.name, c]));
     const deployments = new Map<string, ClusterDeployment>();
     let previousWave: ClusterDeployment[] = [];

@@ -1,8 +1,9 @@
 import * as os from 'node:os';
 import type { Workspace } from '@pulumi/pulumi/automation';
-import { run } from '../exec/run';
+import { CLUSTER_COMPONENT } from '../model/identity';
 import { parseShardStack } from '../model/shards';
 import { byteOrder } from '../model/names';
+import { exportState, importState } from './state';
 
 /**
  * Where a sharded region's clusters are deployed from, and moving them between stacks: the stack a
@@ -11,21 +12,12 @@ import { byteOrder } from '../model/names';
  * breaks the snapshot of a component whose children include its provider, pulumi 3.259.)
  */
 
-/** The Pulumi type of a cluster's component. */
-export const CLUSTER_COMPONENT = 'fleetwright:deploy:ClusterDeployment';
-
 /** A cluster deployed by a stack: its component's URN. */
 export interface DeployedCluster {
   /** Cluster name. */
   readonly cluster: string;
   /** URN of its ClusterDeployment component in that stack. */
   readonly urn: string;
-}
-
-interface ExportedResource {
-  readonly urn: string;
-  readonly type: string;
-  dependencies?: string[];
 }
 
 /** The cluster a resource of a fleetwright stack belongs to (its name starts with the cluster). */
@@ -39,32 +31,10 @@ export async function regionStacks(ws: Workspace, base: string): Promise<string[
   return names.filter((n) => parseShardStack(n).base === base).sort();
 }
 
-/** The exported state of a deployment: its resources, and whatever else Pulumi keeps. */
-export interface ExportedState {
-  deployment?: { resources?: ExportedResource[] };
-}
-
-/**
- * `pulumi stack export` / `import` with secrets left encrypted: the Automation API's
- * `exportStack` shows secrets in plain text and `importStack` writes them to a temporary file.
- */
-async function stackState(ws: Workspace, args: readonly string[], input?: string): Promise<string> {
-  const r = await run('pulumi', [...args, '--non-interactive'], { cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, input });
-  if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').slice(-8).join('\n'));
-  return r.stdout;
-}
-
-/** A stack's state as `pulumi stack export` gives it, secrets encrypted. */
-export async function exportState(ws: Workspace, stack: string): Promise<ExportedState> {
-  return JSON.parse(await stackState(ws, ['stack', 'export', '--stack', stack])) as ExportedState;
-}
-
 /** The clusters a stack's state holds (from `pulumi stack export`). */
 export async function deployedClusters(ws: Workspace, stack: string): Promise<DeployedCluster[]> {
   const exported = await exportState(ws, stack);
-  const resources = ((exported.deployment as { resources?: ExportedResource[] } | undefined)?.resources ?? []).filter(
-    (r) => r.type === CLUSTER_COMPONENT,
-  );
+  const resources = (exported.deployment?.resources ?? []).filter((r) => r.type === CLUSTER_COMPONENT);
   // The component is named after its cluster.
   return resources.map((r) => ({ cluster: r.urn.slice(r.urn.lastIndexOf('::') + 2), urn: r.urn }));
 }
@@ -120,8 +90,7 @@ export async function releaseClusters(ws: Workspace, stack: string, clusters: re
   const kept = resources.filter((r) => r.type === 'pulumi:pulumi:Stack' || !gone.has(clusterOfUrn(r.urn)));
   for (const r of kept) if (r.dependencies) r.dependencies = r.dependencies.filter((d) => !gone.has(clusterOfUrn(d)));
   if (kept.length === resources.length) return 0;
-  (exported.deployment as { resources: ExportedResource[] }).resources = kept;
-  await stackState(ws, ['stack', 'import', '--stack', stack], JSON.stringify(exported));
+  await importState(ws, stack, { ...exported, deployment: { ...exported.deployment, resources: kept } });
   return resources.length - kept.length;
 }
 

@@ -1,5 +1,7 @@
 import type { EngineEvent, StepEventMetadata, StepEventStateMetadata } from '@pulumi/pulumi/automation';
 import {
+  BUNDLE_COMPONENT,
+  CLUSTER_COMPONENT,
   NAMESPACES_BUNDLE,
   objectKey,
   parseResourceName,
@@ -20,8 +22,6 @@ const SECRET_SIG = '4dabf18193072939515e22adb298388d';
 /** How engine events show a secret value. */
 export const SECRET_MASK = '[secret]';
 
-const BUNDLE_TYPE = 'fleetwright:deploy:BundleDeployment';
-const CLUSTER_TYPE = 'fleetwright:deploy:ClusterDeployment';
 const PROVIDER_TYPE = 'pulumi:providers:kubernetes';
 
 const DELETED_OUTSIDE = 'deleted outside fleetwright; `up` recreates it';
@@ -190,12 +190,12 @@ export class LivePreviewCollector {
       seen.add(`${md.op} ${md.urn}`);
       const type = md.type;
       const name = resourceName(md.urn);
-      if (type === CLUSTER_TYPE) {
+      if (type === CLUSTER_COMPONENT) {
         if (md.op === 'create') clustersAdded.push(name);
         if (md.op === 'delete') clustersRemoved.push(name);
         continue;
       }
-      if (type === BUNDLE_TYPE) {
+      if (type === BUNDLE_COMPONENT) {
         const { cluster, bundle = '' } = resourceOwner(name);
         if (md.op === 'create' || md.op === 'delete') grouper.target(bundle, cluster, md.op === 'create');
         continue;

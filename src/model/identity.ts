@@ -26,6 +26,13 @@ export const NAMESPACES_BUNDLE = '_namespaces';
 /** The pseudo-bundle of a cluster's Kubernetes provider (named after the cluster). */
 export const PROVIDER_BUNDLE = '_provider';
 
+/** Pulumi type of the component holding a region stack's clusters (`deploy/region.ts`). */
+export const REGION_COMPONENT = 'fleetwright:deploy:RegionDeployment';
+/** Pulumi type of the component holding one cluster's objects, named after the cluster (`deploy/components.ts`). */
+export const CLUSTER_COMPONENT = 'fleetwright:deploy:ClusterDeployment';
+/** Pulumi type of the component holding one bundle's objects on one cluster (`deploy/components.ts`). */
+export const BUNDLE_COMPONENT = 'fleetwright:deploy:BundleDeployment';
+
 /**
  * The API group of an `apiVersion`: `apps` for `apps/v1`, '' for the core group (`v1`).
  *

@@ -1,14 +1,8 @@
 import type { Workspace } from '@pulumi/pulumi/automation';
 import { run } from '../../src/exec/run';
 import { BundleStatus, ClusterStatus, FleetStackOutputs, mergeRegionOutputs } from '../../src/deploy/outputs';
-import {
-  CLUSTER_COMPONENT,
-  defaultParallelism,
-  deployedClusters,
-  plannedMoves,
-  regionStacks,
-  releaseClusters,
-} from '../../src/deploy/shards';
+import { CLUSTER_COMPONENT } from '../../src/model/identity';
+import { defaultParallelism, deployedClusters, plannedMoves, regionStacks, releaseClusters } from '../../src/deploy/shards';
 
 const P = 'urn:pulumi:local-r::proj::';
 const R = 'fleetwright:deploy:RegionDeployment';
