@@ -7,11 +7,13 @@ import { hasChanges } from '../diff/compare';
 import { DiffFormat, renderDiff } from '../diff/render';
 import { projectRoot } from '../project/paths';
 import { pulumiProject } from '../deploy/project';
-import type { Stack } from '@pulumi/pulumi/automation';
+import type { EngineEvent, Stack } from '@pulumi/pulumi/automation';
 import pLimit from 'p-limit';
 import { mergeRegionOutputs } from '../deploy/outputs';
 import type { ClusterMove, DeployedCluster } from '../deploy/shards';
 import { rolloutPlan } from '../model/placement';
+import { synthesizeFleet } from '../synth/synth';
+import type { RunRecord } from '../deploy/journal';
 import { parseShardStack, RegionShard, regionShards, shardOf } from '../model/shards';
 import { shardStackName, stackName } from '../project/paths';
 
@@ -204,6 +206,67 @@ async function moveToShards(
 }
 
 /**
+ * After an interrupted run was repaired: deletes the objects it created on the stack's clusters that
+ * the state does not track and the fleet does not want (all of them for `destroy`), and says what
+ * it did. Namespaces are only named.
+ *
+ * @returns whether the run may go on
+ */
+async function removeLeftoversOf(
+  u: StackUnit,
+  stack: Stack,
+  runs: readonly RunRecord[],
+  ctx: { readonly kind: 'up' | 'destroy'; readonly fleet: Fleet; readonly root: string; readonly local: boolean; readonly io: CliIo },
+): Promise<boolean> {
+  const { removeLeftovers, trackedKinds, trackedObjects, wantedObjects } = await import('../deploy/leftovers');
+  const { kubeconfigSourcesOf, readKubeconfigs } = await import('../deploy/kubeconfig');
+  const { exportState } = await import('../deploy/state');
+  const { localKubeconfigDir } = await import('../deploy/automation');
+  const synthesis = synthesizeFleet(ctx.fleet, { region: u.region });
+  const clusters = synthesis.clusters.filter((c) => u.shard.clusters.includes(c.name));
+  if (clusters.length === 0) return true;
+  const fail = (why: string): false => {
+    ctx.io.err(
+      `\nstack ${u.name}: could not look for objects the interrupted run left behind: ${why}\n` +
+        `Nothing was deployed. Every cluster of region ${u.region} must be reachable for the repair; then rerun.\n`,
+    );
+    return false;
+  };
+  let kubeconfigs: Record<string, string>;
+  try {
+    const sources = ctx.local ? { dir: localKubeconfigDir(ctx.root) } : kubeconfigSourcesOf(await stack.getAllConfig(), ctx.root);
+    kubeconfigs = readKubeconfigs(clusters, sources);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const state = await exportState(stack.workspace, stack.name);
+  const since = runs.map((r) => r.started).sort()[0];
+  const result = await removeLeftovers(
+    clusters.map((c) => ({ cluster: c, kubeconfig: kubeconfigs[c.name] })),
+    {
+      fleet: synthesis.fleet,
+      since,
+      tracked: trackedObjects(state),
+      wanted: ctx.kind === 'destroy' ? new Set() : wantedObjects(synthesis.clusters),
+      kinds: trackedKinds(state),
+    },
+  );
+  const wants = ctx.kind === 'destroy' ? 'this destroy removes' : 'the fleet no longer wants';
+  if (result.deleted.length > 0) {
+    ctx.io.out(
+      `stack ${u.name}: deleted ${result.deleted.length} object${result.deleted.length === 1 ? '' : 's'} the interrupted run had created and ${wants}: ${result.deleted.join('; ')}.\n`,
+    );
+  }
+  if (result.namespaces.length > 0) {
+    ctx.io.out(
+      `stack ${u.name}: left in place, as namespaces may hold objects of others: ${result.namespaces.join('; ')}, ` +
+        `created by the interrupted run and no longer wanted; delete ${result.namespaces.length === 1 ? 'it' : 'them'} with kubectl once empty.\n`,
+    );
+  }
+  return result.failed.length === 0 || fail(result.failed.join('; '));
+}
+
+/**
  * The units `--shard N` selects (all without it), or why it cannot: it needs one region, and that
  * region must have shard N.
  */
@@ -247,6 +310,7 @@ export async function runDeployCommand(
   const { EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } = await import('../deploy/automation');
   const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder, locksFromMessage } = await import('../deploy/recovery');
   const { registerKubeconfigFiles } = await import('../deploy/redact');
+  const { beginRun, forgetRuns, skipsCheckpoints } = await import('../deploy/journal');
   const { defaultParallelism, regionStacks } = await import('../deploy/shards');
   const root = opts.root ?? projectRoot();
   // Known before anything runs: a recovery refresh talks to the clusters before the program reads them.
@@ -298,7 +362,9 @@ export async function runDeployCommand(
       prepare(() => {
         const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
           describeFailures(fleet, failures, contextOf(u), warnings).join('\n');
-        return prepareStack(stacks.get(u.name) as Stack, refOf(u), safe, explain);
+        return prepareStack(stacks.get(u.name) as Stack, refOf(u), safe, explain, (runs) =>
+          removeLeftoversOf(u, stacks.get(u.name) as Stack, runs, { kind, fleet, root, local: opts.local, io: safe }),
+        );
       }),
     ),
   );
@@ -336,7 +402,16 @@ export async function runDeployCommand(
           `${partition ? `, partition ${partition.name}` : ''}${opts.local ? ' (local fleet)' : ''} (stack ${u.name}) ===\n`,
       );
       const collector = new EventCollector();
-      const common = { onOutput: lines.write, onEvent: collector.onEvent, color: 'never' as const };
+      // The engine reports its summary when the run is over; from then on its state is written.
+      let ended = false;
+      const onEvent = (e: EngineEvent): void => {
+        if (e.summaryEvent) ended = true;
+        collector.onEvent(e);
+      };
+      const common = { onOutput: lines.write, onEvent, color: 'never' as const };
+      // Without per-step checkpoints, a run is recorded on its stack while it is in flight.
+      const run = skipsCheckpoints() ? await beginRun(stack, `fleetwright ${process.argv.slice(2).join(' ')}`) : undefined;
+      let lockedOut = false;
       try {
         if (kind === 'up') {
           const exclude = partition ? { exclude: clusterUrns(u.name, project, partition.later) } : {};
@@ -360,6 +435,7 @@ export async function runDeployCommand(
         const ctx = contextOf(u);
         if (report.failures.length > 0) return { ok: false, text: explainFailure(fleet, u.region, report, ctx) };
         if (isLockError(message)) {
+          lockedOut = true;
           // Another run took the lock between our check and the engine's.
           const own = stackLocks(refOf(u)).filter((l) => l.holder !== LockHolder.GONE);
           // Backends other than files: the engine's message names the holder.
@@ -373,6 +449,10 @@ export async function runDeployCommand(
           ok: false,
           text: `${kind} of ${describeUnit(u)} (stack ${u.name}) failed:\n${message.split('\n').slice(-20).join('\n')}\nFix the cause above, then rerun \`${ctx.rerun}\`.`,
         };
+      } finally {
+        // An engine that ended wrote the state, one that never got the lock changed nothing: either way the
+        // record goes. Otherwise (the engine crashed or was killed) it stays, and the next run repairs the stack.
+        if (run && (ended || lockedOut)) await forgetRuns(stack, [run]).catch(() => undefined);
       }
     });
 

@@ -41,13 +41,8 @@ async function stackKubeconfigSources(
 ): Promise<{ secrets?: Record<string, string>; dir?: string }> {
   const { openStack } = await import('../deploy/automation');
   const stack = await openStack({ root, region, local: false, fleet: opts.explicitFleet ? opts.fleet : undefined });
-  const config = await stack.getAllConfig();
-  const dir = config['fleetwright:kubeconfigDir']?.value;
-  const secrets = config['fleetwright:kubeconfigs']?.value;
-  return {
-    dir: dir === undefined ? undefined : path.resolve(root, dir),
-    secrets: secrets === undefined ? undefined : (JSON.parse(secrets) as Record<string, string>),
-  };
+  const { kubeconfigSourcesOf } = await import('../deploy/kubeconfig');
+  return kubeconfigSourcesOf(await stack.getAllConfig(), root);
 }
 
 /**

@@ -50,6 +50,19 @@ export function pulumiEnv(root: string): Record<string, string> {
 }
 
 /**
+ * The environment of the engines fleetwright runs: {@link pulumiEnv}, with Pulumi's per-step
+ * checkpoints skipped unless the user set `PULUMI_SKIP_CHECKPOINTS`. The state is then written once,
+ * when a run ends; each run is recorded on its stack while it is in flight (deploy/journal.ts), so
+ * that the next run repairs the state of one that was killed outright. Not for plain `pulumi`
+ * (`fleetwright env`): the runs it starts are not recorded.
+ */
+export function engineEnv(root: string): Record<string, string> {
+  const env = pulumiEnv(root);
+  if (process.env.PULUMI_SKIP_CHECKPOINTS === undefined) env.PULUMI_SKIP_CHECKPOINTS = 'true';
+  return env;
+}
+
+/**
  * Writes the config of a local-fleet stack (`stacks/Pulumi.local-<region>.yaml`, git-ignored),
  * pointing at the local fleet's kubeconfigs. Keeps the encryption salt Pulumi wrote, as long as the
  * file was written for the same passphrase (recorded as a short hash).
@@ -148,7 +161,7 @@ export async function openStack(opts: OpenStackOptions): Promise<Stack> {
     writeLocalStackConfig(opts.root, opts.region, { ...(light ? { 'fleetwright:skipAwait': 'true' } : {}), ...shardConfig }, index);
   }
   const project = pulumiProject(opts.root);
-  const options = { workDir: opts.root, envVars: pulumiEnv(opts.root), pulumiCommand };
+  const options = { workDir: opts.root, envVars: engineEnv(opts.root), pulumiCommand };
   const stack =
     !opts.fleet && project?.main
       ? await LocalWorkspace.createOrSelectStack({ stackName: name, workDir: opts.root }, options)

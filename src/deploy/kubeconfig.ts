@@ -123,3 +123,22 @@ export function readKubeconfigs(
   if (missing.length > 0) throw missingError(missing, 'their status cannot be read');
   return out;
 }
+
+/**
+ * Where a stack's config says kubeconfigs are, for reading the clusters outside a Pulumi program:
+ * the decrypted `fleetwright:kubeconfigs` and `fleetwright:kubeconfigDir` (relative to `root`).
+ *
+ * @param config the stack's config with secrets decrypted (`stack.getAllConfig()`)
+ * @param root the project root
+ */
+export function kubeconfigSourcesOf(
+  config: Readonly<Record<string, { readonly value: string }>>,
+  root: string,
+): { secrets?: Record<string, string>; dir?: string } {
+  const dir = config['fleetwright:kubeconfigDir']?.value;
+  const secrets = config['fleetwright:kubeconfigs']?.value;
+  return {
+    dir: dir === undefined ? undefined : path.resolve(root, dir),
+    secrets: secrets === undefined ? undefined : (JSON.parse(secrets) as Record<string, string>),
+  };
+}

@@ -4,13 +4,15 @@ import * as path from 'node:path';
 import type { Stack } from '@pulumi/pulumi/automation';
 import { NAMESPACES_BUNDLE, parseResourceName, PROVIDER_BUNDLE, qualifiedKind, qualifiedName } from '../model/identity';
 import { ResourceError, resourceDiagnostic, resourceError, resourceName } from './events';
+import { forgetRuns, recordedRuns, RunRecord } from './journal';
 import { exportState } from './state';
 
 /**
  * What happens before `up` and `destroy` touch a stack, so that a run that was killed, crashed or is
  * still going never needs manual state surgery: the stack lock of Pulumi's file backend is checked
  * (a lock whose process is gone is removed; a live one stops this run at once, naming its holder),
- * and operations an interrupted run left pending in the checkpoint are resolved against the
+ * and the state an interrupted run left behind (operations pending in the checkpoint, or a run
+ * recorded in flight that never recorded its end: deploy/journal.ts) is repaired against the
  * clusters before anything is deployed.
  */
 
@@ -135,6 +137,13 @@ function describeHolder(pid: number): Holder {
   return { alive: true, command: pulumiCommand(info.argv), orphan: !parent };
 }
 
+/** Whether a recorded run is still going: its fleetwright process runs on this machine. */
+function runIsGoing(run: RunRecord): boolean {
+  if (run.host !== os.hostname() || run.pid === process.pid || !processExists(run.pid)) return false;
+  const info = procInfo(run.pid);
+  return info === undefined || fleetwrightCommand(info.argv) !== undefined;
+}
+
 /**
  * The locks a lock error of the engine names (`…: created by user@host (pid N) at T`), for
  * backends whose locks fleetwright does not read itself (PostgreSQL, S3, …). A holder on this
@@ -233,6 +242,14 @@ export function lockedMessage(ref: StackRef, locks: readonly StackLock[]): strin
   ].join('\n');
 }
 
+/** The message for a stack another fleetwright run on this machine is about to deploy (recorded, its engine not started yet). */
+export function runningMessage(ref: StackRef, run: RunRecord): string {
+  return [
+    `stack ${ref.stack} (region ${ref.region}) is being deployed by a run that is still going: \`${run.command}\` (pid ${run.pid}, ${run.host}, ${since(run.started)}).`,
+    `Nothing was changed. Wait for that run to finish, then rerun \`${ref.rerun}\`.`,
+  ].join('\n');
+}
+
 /** A pending operation of a checkpoint, as `pulumi stack export` shows it. */
 export interface PendingOperation {
   /** `creating`, `updating`, `deleting`, `reading` or `importing`. */
@@ -267,12 +284,17 @@ export interface RecoveryIo {
 
 /**
  * Makes a stack ready for `up` or `destroy` after an earlier run was interrupted, and explains what
- * it did: removes a lock whose process is gone, stops at once when another run holds the lock, and
- * resolves pending operations (`pulumi refresh --clear-pending-creates`: the objects are read back
- * from the clusters, unfinished creates are dropped from the state and applied again by this run,
+ * it did: removes a lock whose process is gone, stops at once when another run holds the lock (or,
+ * on this machine, is about to take it), and repairs the state when an interrupted run left pending
+ * operations or was recorded in flight and never recorded its end (`pulumi refresh
+ * --clear-pending-creates`: the objects are read back from the clusters, so what that run changed
+ * or deleted is known; unfinished creates are dropped from the state and applied again by this run,
  * where server-side apply adopts any object the interrupted run had already created).
  *
  * @param explain turns the refresh's failures (and the warnings that may hold their cause) into a message
+ * @param cleanUp after the refresh, when runs were recorded in flight and never ended: removes what
+ *   they left on the clusters that nobody tracks or wants (deploy/leftovers.ts), reporting it to
+ *   `io`; false stops this run (the records stay, so the next run tries again)
  * @returns whether the run may go on
  */
 export async function prepareStack(
@@ -280,6 +302,7 @@ export async function prepareStack(
   ref: StackRef,
   io: RecoveryIo,
   explain?: (failures: readonly ResourceError[], warnings: readonly ResourceError[]) => string,
+  cleanUp?: (runs: readonly RunRecord[]) => Promise<boolean>,
 ): Promise<boolean> {
   const failures: ResourceError[] = [];
   const warnings: ResourceError[] = [];
@@ -297,19 +320,40 @@ export async function prepareStack(
     );
   }
   // Secrets stay encrypted: the operations are all that is read.
-  const ops = pendingOperations(await exportState(stack.workspace, stack.name));
-  if (ops.length === 0) return true;
-  const creates = ops.filter((o) => o.type === 'creating').length;
-  const shown = ops.slice(0, 20).map(describeOperation);
-  if (ops.length > shown.length) shown.push(`and ${ops.length - shown.length} more`);
-  io.out(
-    `stack ${ref.stack}: found ${ops.length} operation${ops.length === 1 ? '' : 's'} interrupted by an earlier run: ${shown.join('; ')}.\n` +
-      `Repairing the state before deploying: reading the stack's objects back from the clusters (pulumi refresh)` +
-      (creates > 0
-        ? ` and dropping the ${creates} unfinished create${creates === 1 ? '' : 's'} from the state; this run applies ${creates === 1 ? 'it' : 'them'} again, ` +
-          'and server-side apply adopts any object the interrupted run had already created, so nothing is left behind untracked.\n'
-        : '.\n'),
-  );
+  const [ops, runs] = await Promise.all([exportState(stack.workspace, stack.name).then(pendingOperations), recordedRuns(stack)]);
+  const going = runs.find(runIsGoing);
+  if (going) {
+    io.err(`\n${runningMessage(ref, going)}\n`);
+    return false;
+  }
+  if (ops.length === 0 && runs.length === 0) return true;
+  if (ops.length > 0) {
+    const creates = ops.filter((o) => o.type === 'creating').length;
+    const shown = ops.slice(0, 20).map(describeOperation);
+    if (ops.length > shown.length) shown.push(`and ${ops.length - shown.length} more`);
+    io.out(
+      `stack ${ref.stack}: found ${ops.length} operation${ops.length === 1 ? '' : 's'} interrupted by an earlier run: ${shown.join('; ')}.\n` +
+        `Repairing the state before deploying: reading the stack's objects back from the clusters (pulumi refresh)` +
+        (creates > 0
+          ? ` and dropping the ${creates} unfinished create${creates === 1 ? '' : 's'} from the state; this run applies ${creates === 1 ? 'it' : 'them'} again, ` +
+            'and server-side apply adopts any object the interrupted run had already created, so nothing is left behind untracked.\n'
+          : '.\n'),
+    );
+  }
+  for (const run of runs) {
+    io.out(
+      `stack ${ref.stack}: an earlier run (\`${run.command}\`, pid ${run.pid} on ${run.host}, ${since(run.started)}) ended without writing its state: ` +
+        'it was killed or crashed. fleetwright runs Pulumi without per-step checkpoints (docs/large-regions.md#checkpoints), ' +
+        'so the state may be behind the clusters.\n',
+    );
+  }
+  if (runs.length > 0) {
+    io.out(
+      "Repairing the state before deploying: reading the stack's objects back from the clusters (pulumi refresh), so that what that run " +
+        'changed or deleted is known. Objects it created that the state does not know are adopted by this run (server-side apply) ' +
+        (cleanUp ? 'where the fleet still wants them, and deleted where it does not.\n' : 'where the fleet still wants them.\n'),
+    );
+  }
   try {
     await stack.refresh({
       clearPendingCreates: true,
@@ -322,14 +366,26 @@ export async function prepareStack(
       },
     });
   } catch (e) {
-    const detail = failures.length > 0 && explain ? explain(failures, warnings) : (e as Error).message.split('\n').slice(-10).join('\n');
+    const message = (e as Error).message;
+    if (isLockError(message)) {
+      // Another run took the stack between our check and the refresh.
+      const live = stackLocks(ref).filter((l) => l.holder !== LockHolder.GONE);
+      const holders = live.length > 0 ? live : locksFromMessage(message);
+      io.err(
+        `\n${holders.length > 0 ? lockedMessage(ref, holders) : `stack ${ref.stack} is locked by another run; rerun \`${ref.rerun}\`.`}\n`,
+      );
+      return false;
+    }
+    const detail = failures.length > 0 && explain ? explain(failures, warnings) : message.split('\n').slice(-10).join('\n');
     io.err(
-      `\nstack ${ref.stack}: could not repair the operations interrupted by an earlier run: reading the objects back from the clusters failed:\n` +
+      `\nstack ${ref.stack}: could not repair what an earlier run left: reading the objects back from the clusters failed:\n` +
         `${detail}\n` +
         `Nothing was deployed. Every cluster of region ${ref.region} must be reachable for the repair; then rerun \`${ref.rerun}\`.\n`,
     );
     return false;
   }
+  if (runs.length > 0 && cleanUp && !(await cleanUp(runs))) return false;
+  await forgetRuns(stack, runs);
   const left = pendingOperations(await exportState(stack.workspace, stack.name));
   if (left.length > 0) {
     io.err(

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { lockedMessage, LockHolder, locksFromMessage, StackRef } from '../../src/deploy/recovery';
+import { lockedMessage, LockHolder, locksFromMessage, runningMessage, StackRef } from '../../src/deploy/recovery';
 
 const ref: StackRef = {
   stack: 'us-west.2',
@@ -32,4 +32,20 @@ test('a lock on this machine whose process is gone is not taken for a running on
 
 test('a message without a holder gives no lock', () => {
   expect(locksFromMessage('error: the stack is currently locked by 1 lock(s).')).toEqual([]);
+});
+
+test('a stack another fleetwright run on this machine is about to deploy names that run and says nothing was changed', () => {
+  const text = runningMessage(ref, {
+    tag: 'fleetwright:run-0a1b2c3d',
+    pid: 4242,
+    host: os.hostname(),
+    started: new Date(Date.now() - 5000).toISOString(),
+    command: 'fleetwright up --region us-west --shard 2',
+  });
+  expect(text).toMatch(
+    /^stack us-west\.2 \(region us-west\) is being deployed by a run that is still going: `fleetwright up --region us-west --shard 2` \(pid 4242, /,
+  );
+  expect(text).toMatch(
+    /\d+s ago\)\.\nNothing was changed\. Wait for that run to finish, then rerun `npx fleetwright up --region us-west --shard 2`\.$/,
+  );
 });

@@ -3,7 +3,8 @@
  * rolled out `canary` (env=dev) first, then `prod`. One bundle: a ConfigMap, a Service and a
  * Deployment whose rollout takes a few seconds (`minReadySeconds`), so a run can be interrupted while
  * the provider waits for it. `FAULTS_VARIANT` (default `v1`) changes the ConfigMap and the pod
- * template on every cluster, so each variant is a real update.
+ * template on every cluster, so each variant is a real update; `<variant>+<name>` adds a ConfigMap
+ * `<name>`.
  */
 import { Bundle } from '../../src/model/bundle';
 import { Cluster } from '../../src/model/cluster';
@@ -17,9 +18,12 @@ export const FAULT_CLUSTERS = { canary: 'faults-canary', prod: 'faults-prod' } a
 /** Seconds a new pod template must be Ready before the Deployment counts as available. */
 export const MIN_READY_SECONDS = 8;
 
-function objects(variant: string): KubeObject[] {
+function objects(name: string): KubeObject[] {
   const labels = { app: 'web' };
+  // `v2+extra`: variant v2 and one more ConfigMap, `extra`.
+  const [variant, extra] = name.split('+');
   return [
+    ...(extra ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: extra }, data: { variant } }] : []),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { variant } },
     {
       apiVersion: 'v1',

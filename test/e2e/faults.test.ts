@@ -5,6 +5,9 @@
  *
  * - a run killed with SIGKILL mid-rollout leaves a stale lock and pending operations; the rerun
  *   repairs both, says so, and converges with nothing orphaned; a third run changes nothing;
+ * - without per-step checkpoints (the default), a crash mid-change leaves only the run's record on
+ *   the stack; with the change withdrawn, the rerun puts back what the crashed run changed, deletes
+ *   the object it created, and converges;
  * - two concurrent runs on one stack: the second stops at once naming the first, which finishes;
  *   a stale lock from a run on another machine gets the exact command that removes it;
  * - a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a
@@ -21,6 +24,7 @@ import { parse } from 'yaml';
 import { synthesizeFleet } from '../../src/synth/synth';
 import { pulumiEnv } from '../../src/deploy/automation';
 import { resourceName } from '../../src/deploy/events';
+import { RUN_TAG_PREFIX } from '../../src/deploy/journal';
 import { LockHolder, pendingOperations, StackRef, stackLocks } from '../../src/deploy/recovery';
 import { devDown, devUp, LocalFleetMode, LocalFleetPaths } from '../../src/dev/local-fleet';
 import { alive, runOk } from '../../src/dev/tools';
@@ -65,12 +69,13 @@ const ownPids: number[] = [];
 const ref = (): StackRef => ({ stack: STACK, region: REGION, project: 'edge-fleet', env: pulumiEnv(PROJECT), rerun: '' });
 
 /** Starts `fleetwright --fleet faults-fleet.ts up --local --region faults` at a variant of the fleet. */
-function startUp(variant: string): CliProcess {
+function startUp(variant: string, env: Record<string, string> = {}): CliProcess {
   return startCli(['--fleet', FLEET_MODULE, 'up', '--local', '--region', REGION], {
     ...process.env,
     FLEETWRIGHT_STATE: state,
     FAULTS_VARIANT: variant,
     NO_COLOR: '1',
+    ...env,
   });
 }
 
@@ -115,6 +120,12 @@ async function live(): Promise<Record<string, string[]>> {
 async function exported(): Promise<{ deployment?: unknown }> {
   const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: PROJECT }, { envVars: pulumiEnv(PROJECT) });
   return (await stack.exportStack()) as { deployment?: unknown };
+}
+
+/** The runs recorded in flight on the stack (its `fleetwright:run-…` tags). */
+async function recordedRunTags(): Promise<string[]> {
+  const stack = await LocalWorkspace.selectStack({ stackName: STACK, workDir: PROJECT }, { envVars: pulumiEnv(PROJECT) });
+  return Object.keys(await stack.workspace.listTags(STACK)).filter((t) => t.startsWith(RUN_TAG_PREFIX));
 }
 
 /** The Kubernetes objects the stack's state holds, per cluster, as `Kind/namespace/name`. */
@@ -265,8 +276,11 @@ afterAll(async () => {
   process.env.FLEETWRIGHT_STATE = savedState;
 });
 
-test('a run killed with SIGKILL mid-rollout: the rerun clears the stale lock and the interrupted operations, converges, and a third run changes nothing', async () => {
-  const run = startUp('v1');
+test('a run with per-step checkpoints killed with SIGKILL mid-rollout: the rerun clears the stale lock and the interrupted operations, converges, and a third run changes nothing', async () => {
+  // Pulumi's own checkpoints (fleetwright skips them unless told otherwise): the state records the
+  // operations in flight.
+  const checkpoints = { PULUMI_SKIP_CHECKPOINTS: 'false' };
+  const run = startUp('v1', checkpoints);
   // The canary's Deployment exists: its create is waiting for the rollout (minReadySeconds), the
   // provider is mid-operation. Kill the run as a crash, an OOM kill or a cancelled CI job would.
   await waitFor(
@@ -283,7 +297,7 @@ test('a run killed with SIGKILL mid-rollout: the rerun clears the stale lock and
   const pending = pendingOperations(await exported());
   expect(pending).toContainEqual({ type: 'creating', urn: expect.stringMatching(/::faults-canary\/app\/Deployment\.apps\/app\/web$/) });
 
-  const rerun = await finished(startUp('v1'));
+  const rerun = await finished(startUp('v1', checkpoints));
   expectExit(rerun, 0);
   expect(rerun.stdout).toMatch(/stack local-faults: removed the lock of an earlier run that is no longer running \(pulumi pid \d+/);
   expect(rerun.stdout).toMatch(
@@ -296,10 +310,50 @@ test('a run killed with SIGKILL mid-rollout: the rerun clears the stale lock and
   // Every desired object on both clusters; the state holds exactly the objects on the clusters.
   await expectConverged('v1');
 
-  const third = await finished(startUp('v1'));
+  const third = await finished(startUp('v1', checkpoints));
   expectExit(third, 0);
   expect(third.stdout).toMatch(/region faults \(stack local-faults\): no changes \(\d+ unchanged\)/);
   expect(third.stdout).not.toMatch(/interrupted|removed the lock/);
+});
+
+test('a crash mid-change without per-step checkpoints, the change then withdrawn: the rerun puts back what the crashed run changed, deletes what it created, and converges', async () => {
+  // From v1, converged. v2 changes the ConfigMap and the pod template; `extra` is a new ConfigMap.
+  const run = startUp('v2+extra');
+  await waitFor(
+    "the canary's pod template at v2 and its ConfigMap extra created",
+    async () =>
+      (await templateVariant(CANARY)) === 'v2' &&
+      (await kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'configmap', 'extra', '--ignore-not-found', '-o', 'name')) !== '',
+    180_000,
+  );
+  expect(run.exited()).toBe(false);
+  // The machine goes down: the CLI and its engine at once, before the engine writes any state.
+  await killRun(run, true);
+
+  // The state still says v1 and knows nothing of `extra`, with no pending operation to tell; the
+  // run's record on the stack is all that is left of it.
+  expect(pendingOperations(await exported())).toEqual([]);
+  expect((await inState())[CANARY]).not.toContain('ConfigMap/app/extra');
+  expect(await recordedRunTags()).toHaveLength(1);
+
+  // The change is withdrawn: the rerun deploys v1 again.
+  const rerun = await finished(startUp('v1'));
+  expectExit(rerun, 0);
+  expect(rerun.stdout).toMatch(
+    /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) ended without writing its state: it was killed or crashed/,
+  );
+  expect(rerun.stdout).toMatch(
+    /stack local-faults: deleted 1 object the interrupted run had created and the fleet no longer wants: ConfigMap app\/extra on faults-canary\./,
+  );
+  expect(rerun.stdout).toMatch(/stack local-faults: state repaired; deploying/);
+  // The canary is back at v1 (pod template and ConfigMap), `extra` is gone, the record too.
+  await expectConverged('v1');
+  expect(await recordedRunTags()).toEqual([]);
+
+  const third = await finished(startUp('v1'));
+  expectExit(third, 0);
+  expect(third.stdout).toMatch(/region faults \(stack local-faults\): no changes \(\d+ unchanged\)/);
+  expect(third.stdout).not.toMatch(/earlier run|removed the lock/);
 });
 
 test('two concurrent runs on one stack: the second stops at once naming the first, which finishes', async () => {

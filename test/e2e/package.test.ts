@@ -135,6 +135,8 @@ test('pack → init → npm install → npm test → synth → diff → dev up �
   for (const m of exports.stdout.matchAll(/^export (\w+)='((?:[^']|'\\'')*)'$/gm)) env[m[1]] = m[2].replace(/'\\''/g, "'");
   expect(env.PULUMI_BACKEND_URL).toBe(`file://${path.join(project, '.fleetwright', 'pulumi')}`);
   expect(exports.stdout).not.toMatch(/PASSPHRASE=/);
+  // Plain pulumi keeps Pulumi's per-step checkpoints: only fleetwright's own runs are recorded in flight.
+  expect(env.PULUMI_SKIP_CHECKPOINTS).toBeUndefined();
   ok('pulumi up', 'pulumi', ['up', '--yes', '--skip-preview', '--non-interactive', '-s', 'local-us-west'], { env });
   timings.initToDeployed = Date.now() - t0;
 
