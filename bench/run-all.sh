@@ -32,7 +32,7 @@ for b in $which; do
       SCALE_CLUSTERS=100 node bin/fleetwright.js --fleet build/bench/scale/fleet.js dev up --light
       node build/bench/scale/run.js --clusters 25,50,100 --runs 3 --single-runs-at-100 0 > bench/results/scale.md
       node build/bench/scale/run.js --clusters 25 --runs 3 --configs single,pulumi-checkpoints > bench/results/scale-checkpoints.md
-      node build/bench/scale/run.js --clusters 100 --runs 3 --configs skip-checkpoints > bench/results/scale-skip-checkpoints.md
+      node build/bench/scale/run.js --clusters 100 --runs 3 --configs sharded,per-step-checkpoints --single-runs-at-100 0 > bench/results/scale-per-step.md
       node bin/fleetwright.js dev down ;;
     *) echo "unknown benchmark $b" >&2; exit 1 ;;
   esac

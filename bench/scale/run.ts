@@ -10,10 +10,11 @@
  *   SCALE_CLUSTERS=100 node bin/fleetwright.js --fleet build/bench/scale/fleet.js dev up --light
  *
  * Configs (`--configs`): `single` (one stack), `sharded` (shards of 25, the default; skipped where
- * that is one stack), `pulumi-checkpoints` (the default shards with Pulumi's own DIY settings:
- * a backup per checkpoint, uncompressed) and `skip-checkpoints` (the default shards with
- * `PULUMI_SKIP_CHECKPOINTS=true`). `--single-runs-at-100 0` leaves out one stack of 100 clusters,
- * which does not fit beside 100 local API servers on 24 GiB.
+ * that is one stack), `per-step-checkpoints` (the default shards with Pulumi's checkpoint after
+ * every step, `PULUMI_SKIP_CHECKPOINTS=false`: fleetwright's default until 2026-12-02) and
+ * `pulumi-checkpoints` (the default shards with Pulumi's own DIY settings: a checkpoint after every
+ * step, a backup of it each time, uncompressed). `--single-runs-at-100 0` leaves out one stack of
+ * 100 clusters, which does not fit beside 100 local API servers on 24 GiB.
  *
  * usage: node build/bench/scale/run.js [--clusters 25,50,100] [--runs 3] [--configs single,sharded]
  *        [--single-runs-at-100 1]
@@ -39,8 +40,8 @@ const PROJECT = path.join(ROOT, 'examples', 'edge-fleet');
 const LABELS: Record<string, string> = {
   single: 'one stack',
   sharded: 'shards of 25',
+  'per-step-checkpoints': 'shards of 25, a checkpoint per step',
   'pulumi-checkpoints': "Pulumi's DIY defaults",
-  'skip-checkpoints': '`PULUMI_SKIP_CHECKPOINTS=true`',
 };
 
 async function main(): Promise<void> {
@@ -73,9 +74,9 @@ async function main(): Promise<void> {
             SCALE_RUN: `${config[0]}${n}r${run}`,
             ...(config === 'single' ? { SCALE_SHARD_SIZE: '100000' } : {}),
             ...(config === 'pulumi-checkpoints'
-              ? { PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: 'false', PULUMI_DIY_BACKEND_GZIP: 'false' }
+              ? { PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: 'false', PULUMI_DIY_BACKEND_GZIP: 'false', PULUMI_SKIP_CHECKPOINTS: 'false' }
               : {}),
-            ...(config === 'skip-checkpoints' ? { PULUMI_SKIP_CHECKPOINTS: 'true' } : {}),
+            ...(config === 'per-step-checkpoints' ? { PULUMI_SKIP_CHECKPOINTS: 'false' } : {}),
           };
           const base = ['--fleet', FLEET_MODULE];
           const up = check(

@@ -582,6 +582,18 @@ export async function runPreviewCommand(
   }
   const stacks = new Map<string, Stack>();
   for (const u of units) stacks.set(u.name, await openUnit(u, root, opts));
+  const { recordedRuns } = await import('../deploy/journal');
+  const recorded = await Promise.all([...stacks].map(async ([name, stack]) => ({ name, runs: await recordedRuns(stack) })));
+  for (const { name, runs } of recorded) {
+    // A run in flight or interrupted: what it did may not be in the state yet.
+    for (const run of runs) {
+      io.err(
+        `stack ${name}: a run has not recorded its end (\`${run.command}\`, pid ${run.pid} on ${run.host}, started ${run.started}): ` +
+          'it is still going, or it was interrupted. This preview compares with a state that may be behind the clusters; ' +
+          `the next \`up\` repairs it first${opts.refresh ? '' : ' (`preview --refresh` reads the objects back now)'}.\n`,
+      );
+    }
+  }
   const limit = pLimit(opts.parallel ?? defaultParallelism(units.map((u) => u.shard.clusters.length)));
   // Clusters that change stack at the next `up` are left out of both stacks' previews: the old one
   // would show their objects deleted, the new one created, when `up` only hands them over.

@@ -342,8 +342,9 @@ export async function prepareStack(
   }
   for (const run of runs) {
     io.out(
-      `stack ${ref.stack}: an earlier run (\`${run.command}\`, pid ${run.pid} on ${run.host}, ${since(run.started)}) ended without writing its state: ` +
-        'it was killed or crashed. fleetwright runs Pulumi without per-step checkpoints (docs/large-regions.md#checkpoints), ' +
+      `stack ${ref.stack}: an earlier run (\`${run.command}\`, pid ${run.pid} on ${run.host}, ${since(run.started)}) never recorded its end: ` +
+        `it was interrupted, killed or crashed${run.host === os.hostname() ? '' : ' (if it is still going on that host, its stack lock stops this repair)'}. ` +
+        'fleetwright runs Pulumi without per-step checkpoints (docs/large-regions.md#checkpoints), ' +
         'so the state may be behind the clusters.\n',
     );
   }

@@ -335,12 +335,24 @@ test('a crash mid-change without per-step checkpoints, the change then withdrawn
   expect(pendingOperations(await exported())).toEqual([]);
   expect((await inState())[CANARY]).not.toContain('ConfigMap/app/extra');
   expect(await recordedRunTags()).toHaveLength(1);
+  // A preview meanwhile says that the state may be behind the clusters.
+  const preview = await finished(
+    startCli(['--fleet', FLEET_MODULE, 'preview', '--local', '--region', REGION], {
+      ...process.env,
+      FLEETWRIGHT_STATE: state,
+      FAULTS_VARIANT: 'v1',
+      NO_COLOR: '1',
+    }),
+  );
+  expect(preview.stderr).toMatch(
+    /stack local-faults: a run has not recorded its end \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, started [^)]+\): it is still going, or it was interrupted\. This preview compares with a state that may be behind the clusters; the next `up` repairs it first \(`preview --refresh` reads the objects back now\)\./,
+  );
 
   // The change is withdrawn: the rerun deploys v1 again.
   const rerun = await finished(startUp('v1'));
   expectExit(rerun, 0);
   expect(rerun.stdout).toMatch(
-    /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) ended without writing its state: it was killed or crashed/,
+    /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) never recorded its end: it was interrupted, killed or crashed/,
   );
   expect(rerun.stdout).toMatch(
     /stack local-faults: deleted 1 object the interrupted run had created and the fleet no longer wants: ConfigMap app\/extra on faults-canary\./,
