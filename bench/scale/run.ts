@@ -74,7 +74,11 @@ async function main(): Promise<void> {
             SCALE_RUN: `${config[0]}${n}r${run}`,
             ...(config === 'single' ? { SCALE_SHARD_SIZE: '100000' } : {}),
             ...(config === 'pulumi-checkpoints'
-              ? { PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: 'false', PULUMI_DIY_BACKEND_GZIP: 'false', PULUMI_SKIP_CHECKPOINTS: 'false' }
+              ? {
+                  PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: 'false',
+                  PULUMI_DIY_BACKEND_GZIP: 'false',
+                  PULUMI_SKIP_CHECKPOINTS: 'false',
+                }
               : {}),
             ...(config === 'per-step-checkpoints' ? { PULUMI_SKIP_CHECKPOINTS: 'false' } : {}),
           };
