@@ -19,6 +19,7 @@ import { shardStackName, stackName } from '../project/paths';
 
 export { projectRoot };
 import type { CliIo } from './io';
+import { INTERRUPTED_EXIT_CODE, watchInterrupts } from './interrupt';
 
 /** Options shared by up, preview and destroy. */
 export interface DeployCommandOptions {
@@ -282,7 +283,10 @@ function selectUnits(units: StackUnit[], opts: DeployCommandOptions & { readonly
 }
 
 /** What one stack run ended with. */
-type UnitResult = { readonly ok: true; readonly outputs?: FleetStackOutputs } | { readonly ok: false; readonly text: string };
+type UnitResult =
+  | { readonly ok: true; readonly outputs?: FleetStackOutputs }
+  /** `text` says what failed; none for a run that never started (interrupted before it). */
+  | { readonly ok: false; readonly text?: string };
 
 /**
  * Runs `up` or `destroy` on each region's stacks through the Automation API: a sharded region's
@@ -391,28 +395,42 @@ export async function runDeployCommand(
   }
 
   const limit = pLimit(parallel);
+  // Ctrl-C or SIGTERM: the engines running end the Pulumi way and save their state; nothing new starts.
+  const interrupts = watchInterrupts(safe);
+  const notStarted: string[] = [];
   /** Runs a stack; with `partition`, everything but the clusters of later partitions (`later`). */
   const runUnit = (u: StackUnit, partition?: { readonly name: string; readonly later: readonly string[] }): Promise<UnitResult> =>
     limit(async (): Promise<UnitResult> => {
       const stack = stacks.get(u.name) as Stack;
       const label = `${u.name}${partition ? ` (partition ${partition.name})` : ''}`;
+      if (interrupts.requested) {
+        notStarted.push(label);
+        return { ok: false };
+      }
       const lines = concurrent ? linePrefixer(`[${label}] `, safe.out) : { write: safe.out, flush: () => undefined };
       safe.out(
         `\n=== ${kind} ${u.shard.index > 0 ? `region ${u.region}, shard ${u.shard.index} of ${u.shard.of}` : `region ${u.region}`}` +
           `${partition ? `, partition ${partition.name}` : ''}${opts.local ? ' (local fleet)' : ''} (stack ${u.name}) ===\n`,
       );
       const collector = new EventCollector();
+      const engine = interrupts.engine();
       // The engine reports its summary when the run is over; from then on its state is written.
       let ended = false;
       const onEvent = (e: EngineEvent): void => {
         if (e.summaryEvent) ended = true;
+        engine.seen(e);
         collector.onEvent(e);
       };
-      const common = { onOutput: lines.write, onEvent, color: 'never' as const };
-      // Without per-step checkpoints, a run is recorded on its stack while it is in flight.
-      const run = skipsCheckpoints() ? await beginRun(stack, `fleetwright ${process.argv.slice(2).join(' ')}`) : undefined;
+      const onOutput = (text: string): void => {
+        engine.seen(text);
+        lines.write(text);
+      };
+      const common = { onOutput, onEvent, color: 'never' as const, signal: engine.signal };
+      let run: RunRecord | undefined;
       let lockedOut = false;
       try {
+        // Without per-step checkpoints, a run is recorded on its stack while it is in flight.
+        if (skipsCheckpoints()) run = await beginRun(stack, `fleetwright ${process.argv.slice(2).join(' ')}`);
         if (kind === 'up') {
           const exclude = partition ? { exclude: clusterUrns(u.name, project, partition.later) } : {};
           const r = await stack.up({ ...common, ...exclude, refresh: !!opts.refresh });
@@ -433,6 +451,7 @@ export async function runDeployCommand(
         const message = (e as Error).message;
         const report = collector.report;
         const ctx = contextOf(u);
+        if (interrupts.requested) return { ok: false, text: interruptedText(u, ended, report.failures) };
         if (report.failures.length > 0) return { ok: false, text: explainFailure(fleet, u.region, report, ctx) };
         if (isLockError(message)) {
           lockedOut = true;
@@ -452,13 +471,18 @@ export async function runDeployCommand(
       } finally {
         // An engine that ended wrote the state, one that never got the lock changed nothing: either way the
         // record goes. Otherwise (the engine crashed or was killed) it stays, and the next run repairs the stack.
-        if (run && (ended || lockedOut)) await forgetRuns(stack, [run]).catch(() => undefined);
+        engine.done();
+        // An operation a cancel cut short may have changed its object without the state knowing (the
+        // provider gives up before it reads the object back): the record stays, and the next run
+        // reads the objects back first.
+        const cutShort = interrupts.requested !== undefined && collector.report.failures.length > 0;
+        if (run && ((ended && !cutShort) || lockedOut)) await forgetRuns(stack, [run]).catch(() => undefined);
       }
     });
 
   const outputs: FleetStackOutputs[] = [];
   const failures: string[] = [];
-  await Promise.all(
+  const runAll = Promise.all(
     opts.regions.map(async (region) => {
       const own = units.filter((u) => u.region === region);
       const plan = rolloutPlan(fleet, region);
@@ -484,11 +508,11 @@ export async function runDeployCommand(
         );
         for (const r of results) {
           if (r.ok && r.outputs) outputs.push(r.outputs);
-          if (!r.ok) failures.push(r.text);
+          if (!r.ok && r.text) failures.push(r.text);
         }
         if (results.some((r) => !r.ok)) {
           const later = plan.partitions.slice(i + 1);
-          if (phased && later.length > 0) {
+          if (phased && later.length > 0 && !interrupts.requested) {
             failures.push(`region ${region}: later partitions were not started on any shard: ${later.map((l) => l.name).join(', ')}`);
           }
           return;
@@ -496,9 +520,34 @@ export async function runDeployCommand(
       }
     }),
   );
+  await runAll.finally(() => interrupts.dispose());
   for (const f of failures) safe.err(`\n${f}\n`);
   if (kind === 'up' && outputs.length > 0) safe.out(`\n${statusTable(mergeRegionOutputs(outputs))}\n`);
+  if (interrupts.requested) {
+    const rerun =
+      opts.regions.length === 1
+        ? rerunCommand(kind, opts.regions[0], opts)
+        : `npx fleetwright ${fleetArgument(opts)}${kind}${opts.local ? ' --local' : ''}`;
+    safe.err(
+      `\n${kind} was interrupted (${interrupts.requested})${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}. ` +
+        `To finish, rerun \`${rerun}\`.\n`,
+    );
+    return INTERRUPTED_EXIT_CODE;
+  }
   return failures.length > 0 ? 1 : 0;
+}
+
+/** What an interrupted stack run left: its state saved or not, and the operations the cancel cut short. */
+function interruptedText(u: StackUnit, saved: boolean, cut: RunReport['failures']): string {
+  const head = `${describeUnit(u)} (stack ${u.name}) was interrupted`;
+  if (!saved) return `${head}: its engine stopped before it saved its state; the next run repairs the stack first.`;
+  const names = [...new Set(cut.map((f) => f.resource))];
+  if (names.length === 0) return `${head}: the operations in flight finished and its state is saved.`;
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
+  return (
+    `${head}: its state is saved, but the cancel cut short ${names.length === 1 ? 'the operation' : `${names.length} operations`} on ${shown}, ` +
+    'which may have changed the cluster without the state knowing. The next run reads the objects back from the clusters first.'
+  );
 }
 
 function describeUnit(u: StackUnit): string {

@@ -8,6 +8,10 @@
  * - without per-step checkpoints (the default), a crash mid-change leaves only the run's record on
  *   the stack; with the change withdrawn, the rerun puts back what the crashed run changed, deletes
  *   the object it created, and converges;
+ * - Ctrl-C (SIGINT to the process group) or SIGTERM (to the CLI alone) mid-rollout: the engine
+ *   stops after the operations in flight and saves its state, the later partition never starts,
+ *   exit 130; with the change withdrawn, the rerun reads back what the cancel cut short and puts
+ *   the canary back;
  * - two concurrent runs on one stack: the second stops at once naming the first, which finishes;
  *   a stale lock from a run on another machine gets the exact command that removes it;
  * - a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a
@@ -367,6 +371,61 @@ test('a crash mid-change without per-step checkpoints, the change then withdrawn
   expect(third.stdout).toMatch(/region faults \(stack local-faults\): no changes \(\d+ unchanged\)/);
   expect(third.stdout).not.toMatch(/earlier run|removed the lock/);
 });
+
+test.each([
+  ['Ctrl-C in a terminal (SIGINT to the process group, the engine included)', 'SIGINT', true],
+  ['a CI cancel (SIGTERM to the CLI alone: it passes the cancel on to its engine)', 'SIGTERM', false],
+] as const)(
+  '%s mid-change: the engine stops after the operations in flight and saves its state, the later partition is not started, exit 130; withdrawn, the rerun puts the canary back',
+  async (_how, signal, group) => {
+    // From v1, converged: v2 changes the canary, then prod; `extra` is a new ConfigMap.
+    const run = startUp('v2+extra');
+    await waitFor(
+      "the canary's pod template at v2 and its ConfigMap extra created",
+      async () =>
+        (await templateVariant(CANARY)) === 'v2' &&
+        (await kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'configmap', 'extra', '--ignore-not-found', '-o', 'name')) !== '',
+      180_000,
+    );
+    if (group) signalGroup(run.pid, signal);
+    else process.kill(run.pid, signal);
+    const r = await finished(run);
+    expectExit(r, 130);
+    await waitFor('the engine to exit', () => processGroup(run.pid).length === 0, 30_000);
+    expect(r.stderr).toContain(
+      `${signal} received: stopping. The engines running finish the operations in flight and save their state; no further stack or partition starts. Press Ctrl-C again to stop at once.`,
+    );
+    // The canary's rollout was being awaited: the cancel cut it short, and says so.
+    expect(r.stderr).toMatch(
+      /region faults \(stack local-faults\) was interrupted: its state is saved, but the cancel cut short the operation on faults-canary\/app\/Deployment\.apps\/app\/web, which may have changed the cluster without the state knowing\. The next run reads the objects back from the clusters first\./,
+    );
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `up was interrupted \\(${signal}\\)\\. To finish, rerun \`npx fleetwright --fleet \\S+faults-fleet\\.ts up --region faults --local\`\\.`,
+      ),
+    );
+    // Not a failure to fix: no advice about causes for what the cancel cut short.
+    expect(r.stderr).not.toMatch(/fix the cause|did not become Ready/);
+
+    // What finished is in the state (`extra`), nothing is pending, no lock; the later partition was
+    // not started; the record stays for what was cut short.
+    expect((await inState())[CANARY]).toContain('ConfigMap/app/extra');
+    expect(pendingOperations(await exported())).toEqual([]);
+    expect(stackLocks(ref())).toEqual([]);
+    expect(await variants(PROD)).toEqual(['v1', 'v1']);
+    expect(await recordedRunTags()).toHaveLength(1);
+
+    // The change is withdrawn: the rerun reads the canary back, puts its pod template back to v1
+    // and deletes `extra`.
+    const rerun = await finished(startUp('v1'));
+    expectExit(rerun, 0);
+    expect(rerun.stdout).toMatch(
+      /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) never recorded its end/,
+    );
+    await expectConverged('v1');
+    expect(await recordedRunTags()).toEqual([]);
+  },
+);
 
 test('two concurrent runs on one stack: the second stops at once naming the first, which finishes', async () => {
   const first = startUp('v2');
