@@ -451,7 +451,7 @@ export async function runDeployCommand(
         const message = (e as Error).message;
         const report = collector.report;
         const ctx = contextOf(u);
-        if (interrupts.requested) return { ok: false, text: interruptedText(u, ended, report.failures) };
+        if (interrupts.requested) return { ok: false, text: interruptedText(u, ended, report.failures, run !== undefined, ctx.rerun) };
         if (report.failures.length > 0) return { ok: false, text: explainFailure(fleet, u.region, report, ctx) };
         if (isLockError(message)) {
           lockedOut = true;
@@ -537,8 +537,12 @@ export async function runDeployCommand(
   return failures.length > 0 ? 1 : 0;
 }
 
-/** What an interrupted stack run left: its state saved or not, and the operations the cancel cut short. */
-function interruptedText(u: StackUnit, saved: boolean, cut: RunReport['failures']): string {
+/**
+ * What an interrupted stack run left: its state saved or not, and the operations the cancel cut
+ * short. `recorded`: the run is recorded on its stack (no per-step checkpoints), so the next run
+ * repairs the stack by itself; otherwise `--refresh` reads the objects back.
+ */
+function interruptedText(u: StackUnit, saved: boolean, cut: RunReport['failures'], recorded: boolean, rerun: string): string {
   const head = `${describeUnit(u)} (stack ${u.name}) was interrupted`;
   if (!saved) return `${head}: its engine stopped before it saved its state; the next run repairs the stack first.`;
   const names = [...new Set(cut.map((f) => f.resource))];
@@ -546,7 +550,10 @@ function interruptedText(u: StackUnit, saved: boolean, cut: RunReport['failures'
   const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ` and ${names.length - 10} more` : '');
   return (
     `${head}: its state is saved, but the cancel cut short ${names.length === 1 ? 'the operation' : `${names.length} operations`} on ${shown}, ` +
-    'which may have changed the cluster without the state knowing. The next run reads the objects back from the clusters first.'
+    'which may have changed the cluster without the state knowing. ' +
+    (recorded
+      ? 'The next run reads the objects back from the clusters first.'
+      : `Rerun with --refresh to read them back: \`${rerun} --refresh\`.`)
   );
 }
 

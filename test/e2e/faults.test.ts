@@ -73,8 +73,8 @@ const ownPids: number[] = [];
 const ref = (): StackRef => ({ stack: STACK, region: REGION, project: 'edge-fleet', env: pulumiEnv(PROJECT), rerun: '' });
 
 /** Starts `fleetwright --fleet faults-fleet.ts up --local --region faults` at a variant of the fleet. */
-function startUp(variant: string, env: Record<string, string> = {}): CliProcess {
-  return startCli(['--fleet', FLEET_MODULE, 'up', '--local', '--region', REGION], {
+function startUp(variant: string, env: Record<string, string> = {}, extraArgs: readonly string[] = []): CliProcess {
+  return startCli(['--fleet', FLEET_MODULE, 'up', '--local', '--region', REGION, ...extraArgs], {
     ...process.env,
     FLEETWRIGHT_STATE: state,
     FAULTS_VARIANT: variant,
@@ -373,13 +373,15 @@ test('a crash mid-change without per-step checkpoints, the change then withdrawn
 });
 
 test.each([
-  ['Ctrl-C in a terminal (SIGINT to the process group, the engine included)', 'SIGINT', true],
-  ['a CI cancel (SIGTERM to the CLI alone: it passes the cancel on to its engine)', 'SIGTERM', false],
+  ['Ctrl-C in a terminal (SIGINT to the process group, the engine included)', 'SIGINT', true, false],
+  ['a CI cancel (SIGTERM to the CLI alone: it passes the cancel on to its engine)', 'SIGTERM', false, false],
+  ['Ctrl-C with per-step checkpoints (no run record: the message says to rerun with --refresh)', 'SIGINT', true, true],
 ] as const)(
   '%s mid-change: the engine stops after the operations in flight and saves its state, the later partition is not started, exit 130; withdrawn, the rerun puts the canary back',
-  async (_how, signal, group) => {
+  async (_how, signal, group, perStep) => {
+    const env: Record<string, string> = perStep ? { PULUMI_SKIP_CHECKPOINTS: 'false' } : {};
     // From v1, converged: v2 changes the canary, then prod; `extra` is a new ConfigMap.
-    const run = startUp('v2+extra');
+    const run = startUp('v2+extra', env);
     await waitFor(
       "the canary's pod template at v2 and its ConfigMap extra created",
       async () =>
@@ -397,7 +399,12 @@ test.each([
     );
     // The canary's rollout was being awaited: the cancel cut it short, and says so.
     expect(r.stderr).toMatch(
-      /region faults \(stack local-faults\) was interrupted: its state is saved, but the cancel cut short the operation on faults-canary\/app\/Deployment\.apps\/app\/web, which may have changed the cluster without the state knowing\. The next run reads the objects back from the clusters first\./,
+      /region faults \(stack local-faults\) was interrupted: its state is saved, but the cancel cut short the operation on faults-canary\/app\/Deployment\.apps\/app\/web, which may have changed the cluster without the state knowing\./,
+    );
+    expect(r.stderr).toMatch(
+      perStep
+        ? /without the state knowing\. Rerun with --refresh to read them back: `npx fleetwright --fleet \S+faults-fleet\.ts up --region faults --local --refresh`\./
+        : /without the state knowing\. The next run reads the objects back from the clusters first\./,
     );
     expect(r.stderr).toMatch(
       new RegExp(
@@ -413,15 +420,16 @@ test.each([
     expect(pendingOperations(await exported())).toEqual([]);
     expect(stackLocks(ref())).toEqual([]);
     expect(await variants(PROD)).toEqual(['v1', 'v1']);
-    expect(await recordedRunTags()).toHaveLength(1);
+    expect(await recordedRunTags()).toHaveLength(perStep ? 0 : 1);
 
-    // The change is withdrawn: the rerun reads the canary back, puts its pod template back to v1
-    // and deletes `extra`.
-    const rerun = await finished(startUp('v1'));
+    // The change is withdrawn: the rerun (as the message says) reads the canary back, puts its pod
+    // template back to v1 and deletes `extra`.
+    const rerun = await finished(startUp('v1', env, perStep ? ['--refresh'] : []));
     expectExit(rerun, 0);
-    expect(rerun.stdout).toMatch(
-      /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) never recorded its end/,
-    );
+    if (!perStep)
+      expect(rerun.stdout).toMatch(
+        /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) never recorded its end/,
+      );
     await expectConverged('v1');
     expect(await recordedRunTags()).toEqual([]);
   },
