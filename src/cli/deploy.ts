@@ -217,7 +217,15 @@ async function removeLeftoversOf(
   u: StackUnit,
   stack: Stack,
   runs: readonly RunRecord[],
-  ctx: { readonly kind: 'up' | 'destroy'; readonly fleet: Fleet; readonly root: string; readonly local: boolean; readonly io: CliIo },
+  ctx: {
+    readonly kind: 'up' | 'destroy';
+    readonly fleet: Fleet;
+    readonly root: string;
+    readonly local: boolean;
+    readonly io: CliIo;
+    /** The command that reruns this deployment. */
+    readonly rerun: string;
+  },
 ): Promise<boolean> {
   const { removeLeftovers, trackedKinds, trackedObjects, wantedObjects } = await import('../deploy/leftovers');
   const { kubeconfigSourcesOf, readKubeconfigs } = await import('../deploy/kubeconfig');
@@ -229,7 +237,7 @@ async function removeLeftoversOf(
   const fail = (why: string): false => {
     ctx.io.err(
       `\nstack ${u.name}: could not look for objects the interrupted run left behind: ${why}\n` +
-        `Nothing was deployed. Every cluster of region ${u.region} must be reachable for the repair; then rerun.\n`,
+        `Nothing was deployed. The repair needs every cluster of region ${u.region} reachable with its kubeconfig; then rerun \`${ctx.rerun}\`.\n`,
     );
     return false;
   };
@@ -367,7 +375,14 @@ export async function runDeployCommand(
         const explain = (failures: RunReport['failures'], warnings: RunReport['failures']): string =>
           describeFailures(fleet, failures, contextOf(u), warnings).join('\n');
         return prepareStack(stacks.get(u.name) as Stack, refOf(u), safe, explain, (runs) =>
-          removeLeftoversOf(u, stacks.get(u.name) as Stack, runs, { kind, fleet, root, local: opts.local, io: safe }),
+          removeLeftoversOf(u, stacks.get(u.name) as Stack, runs, {
+            kind,
+            fleet,
+            root,
+            local: opts.local,
+            io: safe,
+            rerun: refOf(u).rerun,
+          }),
         );
       }),
     ),

@@ -181,6 +181,36 @@ async function expectConverged(variant: string): Promise<void> {
 }
 
 /**
+ * Runs `fn` while `cluster`'s kubeconfig holds credentials its API server does not accept (an
+ * expired or revoked token); the good kubeconfig is put back afterwards.
+ */
+async function withRejectedKubeconfig<T>(cluster: string, fn: () => Promise<T>): Promise<{ token: string; result: T }> {
+  const file = kubeconfigs[cluster];
+  const good = fs.readFileSync(file, 'utf8');
+  const server = /server: (\S+)/.exec(good)?.[1];
+  expect(server).toBeDefined();
+  const token = `fw-expired-${randomBytes(24).toString('hex')}`;
+  extraSecrets.push(token);
+  fs.writeFileSync(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      `current-context: ${cluster}`,
+      `clusters: [{name: ${cluster}, cluster: {server: '${server}', insecure-skip-tls-verify: true}}]`,
+      `contexts: [{name: ${cluster}, context: {cluster: ${cluster}, user: expired}}]`,
+      `users: [{name: expired, user: {token: ${token}}}]`,
+      '',
+    ].join('\n'),
+  );
+  try {
+    return { token, result: await fn() };
+  } finally {
+    fs.writeFileSync(file, good);
+  }
+}
+
+/**
  * `kill -9` of a `fleetwright up` process, as a user would: only the CLI. Its pulumi engine goes with
  * it once it next writes to its output or hears from the inline program, both gone. With `crash`,
  * the engine is killed at once too (its process group), as when the machine goes down. The provider
@@ -320,7 +350,7 @@ test('a run with per-step checkpoints killed with SIGKILL mid-rollout: the rerun
   expect(third.stdout).not.toMatch(/interrupted|removed the lock/);
 });
 
-test('a crash mid-change without per-step checkpoints, the change then withdrawn: the rerun puts back what the crashed run changed, deletes what it created, and converges', async () => {
+test('a crash mid-change without per-step checkpoints, the change then withdrawn: the repair deletes what the crashed run created (and stops while a cluster rejects its kubeconfig), puts back what it changed, and converges', async () => {
   // From v1, converged. v2 changes the ConfigMap and the pod template; `extra` is a new ConfigMap.
   const run = startUp('v2+extra');
   await waitFor(
@@ -352,14 +382,25 @@ test('a crash mid-change without per-step checkpoints, the change then withdrawn
     /stack local-faults: a run has not recorded its end \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, started [^)]+\): it is still going, or it was interrupted\. This preview compares with a state that may be behind the clusters; the next `up` repairs it first \(`preview --refresh` reads the objects back now\)\./,
   );
 
+  // The repair looks on every cluster for what the crashed run left: with prod's credentials
+  // rejected, it still cleans the canary, then stops before deploying, names the cluster and the
+  // rerun, and keeps the record.
+  const { token, result: blocked } = await withRejectedKubeconfig(PROD, () => finished(startUp('v1')));
+  expectExit(blocked, 1);
+  expect(blocked.stderr).toMatch(
+    /stack local-faults: could not look for objects the interrupted run left behind: faults-prod: .+\nNothing was deployed\. The repair needs every cluster of region faults reachable with its kubeconfig; then rerun `npx fleetwright --fleet \S+faults-fleet\.ts up --region faults --local`\./,
+  );
+  expect(blocked.stdout).toMatch(
+    /stack local-faults: deleted 1 object the interrupted run had created and the fleet no longer wants: ConfigMap app\/extra on faults-canary\./,
+  );
+  expect(`${blocked.stdout}${blocked.stderr}`).not.toContain(token);
+  expect(await recordedRunTags()).toHaveLength(1);
+
   // The change is withdrawn: the rerun deploys v1 again.
   const rerun = await finished(startUp('v1'));
   expectExit(rerun, 0);
   expect(rerun.stdout).toMatch(
     /stack local-faults: an earlier run \(`fleetwright .*up --local --region faults`, pid \d+ on [^,]+, since [^)]+\) never recorded its end: it was interrupted, killed or crashed/,
-  );
-  expect(rerun.stdout).toMatch(
-    /stack local-faults: deleted 1 object the interrupted run had created and the fleet no longer wants: ConfigMap app\/extra on faults-canary\./,
   );
   expect(rerun.stdout).toMatch(/stack local-faults: state repaired; deploying/);
   // The canary is back at v1 (pod template and ConfigMap), `extra` is gone, the record too.
@@ -492,31 +533,7 @@ test('a stale lock of a run that crashed on another machine: the run names it an
 });
 
 test('a wrong kubeconfig for one cluster: the run names the cluster and the fix, the later partition is untouched, no credential is printed; fixed, a rerun converges', async () => {
-  const file = kubeconfigs[CANARY];
-  const good = fs.readFileSync(file, 'utf8');
-  const server = /server: (\S+)/.exec(good)?.[1];
-  expect(server).toBeDefined();
-  // The same API server, with credentials it does not accept (an expired or revoked token).
-  const token = `fw-expired-${randomBytes(24).toString('hex')}`;
-  extraSecrets.push(token);
-  fs.writeFileSync(
-    file,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `current-context: ${CANARY}`,
-      `clusters: [{name: ${CANARY}, cluster: {server: '${server}', insecure-skip-tls-verify: true}}]`,
-      `contexts: [{name: ${CANARY}, context: {cluster: ${CANARY}, user: expired}}]`,
-      `users: [{name: expired, user: {token: ${token}}}]`,
-      '',
-    ].join('\n'),
-  );
-  let r: CliResult;
-  try {
-    r = await finished(startUp('v4'));
-  } finally {
-    fs.writeFileSync(file, good);
-  }
+  const { token, result: r } = await withRejectedKubeconfig(CANARY, () => finished(startUp('v4')));
   expectExit(r, 1);
   expect(r.stderr).toMatch(/rollout of region 'faults' failed in partition 'canary' on cluster\(s\) faults-canary:/);
   expect(r.stderr).toMatch(
