@@ -181,6 +181,23 @@ async function expectConverged(variant: string): Promise<void> {
 }
 
 /**
+ * From v1, converged, starts `up` of v2 (the ConfigMap and the pod template change, canary then
+ * prod) with `extra`, a new ConfigMap; resolves once the canary holds both, its rollout awaited.
+ */
+async function startMidChange(env: Record<string, string> = {}): Promise<CliProcess> {
+  const run = startUp('v2+extra', env);
+  await waitFor(
+    "the canary's pod template at v2 and its ConfigMap extra created",
+    async () =>
+      (await templateVariant(CANARY)) === 'v2' &&
+      (await kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'configmap', 'extra', '--ignore-not-found', '-o', 'name')) !== '',
+    180_000,
+  );
+  expect(run.exited()).toBe(false);
+  return run;
+}
+
+/**
  * Runs `fn` while `cluster`'s kubeconfig holds credentials its API server does not accept (an
  * expired or revoked token); the good kubeconfig is put back afterwards.
  */
@@ -351,16 +368,7 @@ test('a run with per-step checkpoints killed with SIGKILL mid-rollout: the rerun
 });
 
 test('a crash mid-change without per-step checkpoints, the change then withdrawn: the repair deletes what the crashed run created (and stops while a cluster rejects its kubeconfig), puts back what it changed, and converges', async () => {
-  // From v1, converged. v2 changes the ConfigMap and the pod template; `extra` is a new ConfigMap.
-  const run = startUp('v2+extra');
-  await waitFor(
-    "the canary's pod template at v2 and its ConfigMap extra created",
-    async () =>
-      (await templateVariant(CANARY)) === 'v2' &&
-      (await kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'configmap', 'extra', '--ignore-not-found', '-o', 'name')) !== '',
-    180_000,
-  );
-  expect(run.exited()).toBe(false);
+  const run = await startMidChange();
   // The machine goes down: the CLI and its engine at once, before the engine writes any state.
   await killRun(run, true);
 
@@ -421,15 +429,7 @@ test.each([
   '%s mid-change: the engine stops after the operations in flight and saves its state, the later partition is not started, exit 130; withdrawn, the rerun puts the canary back',
   async (_how, signal, group, perStep) => {
     const env: Record<string, string> = perStep ? { PULUMI_SKIP_CHECKPOINTS: 'false' } : {};
-    // From v1, converged: v2 changes the canary, then prod; `extra` is a new ConfigMap.
-    const run = startUp('v2+extra', env);
-    await waitFor(
-      "the canary's pod template at v2 and its ConfigMap extra created",
-      async () =>
-        (await templateVariant(CANARY)) === 'v2' &&
-        (await kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'configmap', 'extra', '--ignore-not-found', '-o', 'name')) !== '',
-      180_000,
-    );
+    const run = await startMidChange(env);
     if (group) signalGroup(run.pid, signal);
     else process.kill(run.pid, signal);
     const r = await finished(run);
