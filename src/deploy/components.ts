@@ -210,7 +210,8 @@ async function observed(args: ClusterDeploymentArgs, assumed: ClusterStatus, kub
 /**
  * Everything fleetwright deploys to one cluster: a Kubernetes provider built from the cluster's
  * kubeconfig (with `clusterIdentifier` set to the cluster name, so a rotated kubeconfig never
- * replaces the cluster's objects), the namespaces its bundles need, and one
+ * replaces the cluster's objects; ConfigMaps and Secrets updated in place, as `kubectl apply` does),
+ * the namespaces its bundles need, and one
  * {@link BundleDeployment} per bundle, after the bundles it depends on. On `up`, once its bundles
  * are deployed, it reads the cluster's live state (`status/`), so its status output is observed.
  */
@@ -237,7 +238,16 @@ export class ClusterDeployment extends pulumi.ComponentResource {
     // versions created under this component (no replacement of the cluster's objects).
     const provider = new k8s.Provider(
       name,
-      { kubeconfig: args.kubeconfig, clusterIdentifier: c.name, enableServerSideApply: true },
+      {
+        kubeconfig: args.kubeconfig,
+        clusterIdentifier: c.name,
+        enableServerSideApply: true,
+        // A changed ConfigMap or Secret is applied in place, as `kubectl apply` and Fleet do, rather
+        // than deleted and created again under the same name (the provider's default): no window in
+        // which the object is missing, and none for a cancelled run to leave it deleted.
+        enableConfigMapMutable: true,
+        enableSecretMutable: true,
+      },
       // The alias names this component by its URN, which is known before the component is
       // registered: waiting for it would hold the provider's start until the previous wave is done.
       {

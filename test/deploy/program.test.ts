@@ -63,6 +63,8 @@ describe('the Pulumi program (mocked engine)', () => {
     const providers = registered.filter((r) => r.type === 'pulumi:providers:kubernetes');
     expect(providers.map((p) => p.name).sort()).toEqual(['edge-us-west-1', 'edge-us-west-2']);
     expect(providers.map((p) => p.inputs.clusterIdentifier).sort()).toEqual(['edge-us-west-1', 'edge-us-west-2']);
+    // ConfigMaps and Secrets change in place, never by delete and create under the same name.
+    for (const p of providers) expect([p.inputs.enableConfigMapMutable, p.inputs.enableSecretMutable]).toEqual(['true', 'true']);
     const objects = registered.filter((r) => r.type.startsWith('kubernetes:'));
     for (const o of objects) {
       const cluster = o.name.split('/')[0];

@@ -429,6 +429,9 @@ test.each([
   '%s mid-change: the engine stops after the operations in flight and saves its state, the later partition is not started, exit 130; withdrawn, the rerun puts the canary back',
   async (_how, signal, group, perStep) => {
     const env: Record<string, string> = perStep ? { PULUMI_SKIP_CHECKPOINTS: 'false' } : {};
+    const settingsUid = (): Promise<string> =>
+      kubectl(kubeconfigs[CANARY], 'get', '-n', 'app', 'configmap', 'settings', '-o', 'jsonpath={.metadata.uid}');
+    const uid = await settingsUid();
     const run = await startMidChange(env);
     if (group) signalGroup(run.pid, signal);
     else process.kill(run.pid, signal);
@@ -473,6 +476,8 @@ test.each([
       );
     await expectConverged('v1');
     expect(await recordedRunTags()).toEqual([]);
+    // The canary's ConfigMap changed twice, in place: never deleted, so never missing.
+    expect(await settingsUid()).toBe(uid);
   },
 );
 
@@ -559,8 +564,7 @@ test('a wrong kubeconfig for one cluster: the run names the cluster and the fix,
 // nodes) stalled for later tests, so nothing that needs the cluster healthy runs after it.
 test("a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a rerun converges", async () => {
   const run = startUp('v3');
-  // The canary's new pod template is applied: the provider is waiting for its rollout. (Only the
-  // template is polled: a changed ConfigMap is replaced, so it is briefly absent meanwhile.)
+  // The canary's new pod template is applied: the provider is waiting for its rollout.
   await waitFor('the canary update to be applied', async () => (await templateVariant(CANARY)) === 'v3', 180_000);
   expect(run.exited()).toBe(false);
   await restartApiserver(CANARY, 3_000);
