@@ -19,7 +19,8 @@ import { shardStackName, stackName } from '../project/paths';
 
 export { projectRoot };
 import type { CliIo } from './io';
-import { INTERRUPTED_EXIT_CODE, watchInterrupts } from './interrupt';
+import { INTERRUPTED_EXIT_CODE, Interrupts, watchInterrupts } from './interrupt';
+import { redactingIo } from './io';
 
 /** Options shared by up, preview and destroy. */
 export interface DeployCommandOptions {
@@ -304,8 +305,9 @@ type UnitResult =
  * Before running, clusters whose state is in another stack of their region are moved there
  * (nothing changes on the clusters); each stack is repaired first from what an interrupted earlier
  * run left (a stale lock, pending operations), and a stack another run holds stops this one at
- * once. On failure it says which partition, clusters and objects failed and what to do.
- * Credentials never reach the output.
+ * once. On failure it says which partition, clusters and objects failed and what to do. Ctrl-C
+ * or SIGTERM lets the running engines finish what is in flight and save their state, starts
+ * nothing more, and exits 130 (`interrupt.ts`). Credentials never reach the output.
  *
  * @returns the exit code
  */
@@ -318,6 +320,22 @@ export async function runDeployCommand(
     readonly moveOnly?: boolean;
   },
   io: CliIo,
+): Promise<number> {
+  // Ctrl-C or SIGTERM: the engines running end the Pulumi way and save their state; nothing new starts.
+  const interrupts = watchInterrupts(redactingIo(io));
+  try {
+    return await deployStacks(kind, opts, io, interrupts);
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+/** {@link runDeployCommand} under a watch for Ctrl-C and SIGTERM. */
+async function deployStacks(
+  kind: 'up' | 'destroy',
+  opts: Parameters<typeof runDeployCommand>[1],
+  io: CliIo,
+  interrupts: Interrupts,
 ): Promise<number> {
   const { EventCollector, describeFailures, explainFailure, pulumiEnv, localKubeconfigDir } = await import('../deploy/automation');
   const { prepareStack, stackLocks, lockedMessage, isLockError, LockHolder, locksFromMessage } = await import('../deploy/recovery');
@@ -337,6 +355,20 @@ export async function runDeployCommand(
     return 1;
   }
   let units = selected;
+  /** Stack runs an interruption kept from starting. */
+  const notStarted: string[] = [];
+  /** Says that the command was interrupted, what did not start and how to finish. */
+  const interrupted = (): number => {
+    const rerun =
+      opts.regions.length === 1
+        ? rerunCommand(kind, opts.regions[0], opts)
+        : `npx fleetwright ${fleetArgument(opts)}${kind}${opts.local ? ' --local' : ''}`;
+    safe.err(
+      `\n${kind} was interrupted (${interrupts.requested})${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}. ` +
+        `To finish, rerun \`${rerun}\`.\n`,
+    );
+    return INTERRUPTED_EXIT_CODE;
+  };
   // Opening stacks and checking their state are short Pulumi CLI calls: several at once.
   const prepare = pLimit(PREPARE_AT_ONCE);
   const stacks = new Map<string, Stack>();
@@ -387,6 +419,7 @@ export async function runDeployCommand(
       }),
     ),
   );
+  if (interrupts.requested) return interrupted();
   if (prepared.includes(false)) return 1;
   if (kind === 'up') {
     const errors = await Promise.all(
@@ -401,6 +434,7 @@ export async function runDeployCommand(
       for (const e of found) safe.err(`\n${e}\n`);
       return 1;
     }
+    if (interrupts.requested) return interrupted();
     if (opts.moveOnly) {
       safe.out(
         `every cluster is in the stack that deploys it now (${units.map((u) => u.name).join(', ')}); nothing was deployed (--move-only)\n`,
@@ -410,9 +444,6 @@ export async function runDeployCommand(
   }
 
   const limit = pLimit(parallel);
-  // Ctrl-C or SIGTERM: the engines running end the Pulumi way and save their state; nothing new starts.
-  const interrupts = watchInterrupts(safe);
-  const notStarted: string[] = [];
   /** Runs a stack; with `partition`, everything but the clusters of later partitions (`later`). */
   const runUnit = (u: StackUnit, partition?: { readonly name: string; readonly later: readonly string[] }): Promise<UnitResult> =>
     limit(async (): Promise<UnitResult> => {
@@ -535,20 +566,10 @@ export async function runDeployCommand(
       }
     }),
   );
-  await runAll.finally(() => interrupts.dispose());
+  await runAll;
   for (const f of failures) safe.err(`\n${f}\n`);
   if (kind === 'up' && outputs.length > 0) safe.out(`\n${statusTable(mergeRegionOutputs(outputs))}\n`);
-  if (interrupts.requested) {
-    const rerun =
-      opts.regions.length === 1
-        ? rerunCommand(kind, opts.regions[0], opts)
-        : `npx fleetwright ${fleetArgument(opts)}${kind}${opts.local ? ' --local' : ''}`;
-    safe.err(
-      `\n${kind} was interrupted (${interrupts.requested})${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}. ` +
-        `To finish, rerun \`${rerun}\`.\n`,
-    );
-    return INTERRUPTED_EXIT_CODE;
-  }
+  if (interrupts.requested) return interrupted();
   return failures.length > 0 ? 1 : 0;
 }
 

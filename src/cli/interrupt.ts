@@ -7,15 +7,16 @@
  * then go as after any run that ended. A second signal stops fleetwright at once, and the next run
  * repairs what the stopped engines did not save (docs/large-regions.md#checkpoints).
  *
- * A terminal's Ctrl-C reaches the whole process group, the Pulumi engines included; `kill <pid>`
- * or a CI runner's cancel may reach fleetwright alone. The engine treats a second SIGINT as "stop
- * at once", so each engine is sent one only if it has not reported the first within
- * {@link FORWARD_AFTER_MS}.
+ * The Pulumi engine stops gracefully on SIGINT only, and takes a second SIGINT as "stop at once". A
+ * terminal's Ctrl-C reaches the whole process group, the engines included, so on SIGINT an engine
+ * is sent one only if it has not reported the terminal's within {@link FORWARD_AFTER_MS} (`kill
+ * -INT <pid>` reaches fleetwright alone). SIGTERM (`kill <pid>`, a CI runner's cancel) is passed on
+ * to every engine as one SIGINT at once.
  */
 import type { EngineEvent } from '@pulumi/pulumi/automation';
 import type { CliIo } from './io';
 
-/** How long an engine has to report the signal the terminal sent it before fleetwright sends one. */
+/** On SIGINT, how long an engine has to report the one the terminal sent it before fleetwright sends one. */
 export const FORWARD_AFTER_MS = 2_000;
 
 /** What the Pulumi engine prints once it has taken a SIGINT as a request to cancel. */
@@ -74,6 +75,10 @@ export function watchInterrupts(
         'no further stack or partition starts. Press Ctrl-C again to stop at once.\n',
     );
     for (const engine of running) {
+      if (signal !== 'SIGINT') {
+        engine.controller.abort();
+        continue;
+      }
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!engine.cancelling) engine.controller.abort();

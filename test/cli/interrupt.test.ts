@@ -27,14 +27,14 @@ const cancelling = {
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
-test('a first signal asks to stop and says what happens; an engine that did not take it is sent one SIGINT after the grace time', () => {
+test('a first SIGINT asks to stop and says what happens; an engine that did not take it is sent one SIGINT after the grace time', () => {
   const { emitter, err, stopped, watch } = setup();
   const quiet = watch.engine();
   const told = watch.engine();
   expect(watch.requested).toBeUndefined();
-  emitter.emit('SIGTERM', 'SIGTERM');
-  expect(watch.requested).toBe('SIGTERM');
-  expect(err.join('')).toMatch(/SIGTERM received: stopping\. The engines running finish the operations in flight and save their state/);
+  emitter.emit('SIGINT', 'SIGINT');
+  expect(watch.requested).toBe('SIGINT');
+  expect(err.join('')).toMatch(/SIGINT received: stopping\. The engines running finish the operations in flight and save their state/);
   expect(err.join('')).toMatch(/Press Ctrl-C again to stop at once/);
   // One engine reports the terminal's Ctrl-C (it reached the whole process group): it must not get a second SIGINT,
   // which Pulumi takes as "terminate now".
@@ -45,6 +45,16 @@ test('a first signal asks to stop and says what happens; an engine that did not 
   expect(quiet.signal.aborted).toBe(true);
   expect(told.signal.aborted).toBe(false);
   expect(stopped).toEqual([]);
+  watch.dispose();
+});
+
+test('SIGTERM reaches fleetwright alone (the engine would die of it, not cancel): every engine is sent one SIGINT at once', () => {
+  const { emitter, err, watch } = setup();
+  const engine = watch.engine();
+  emitter.emit('SIGTERM', 'SIGTERM');
+  expect(watch.requested).toBe('SIGTERM');
+  expect(engine.signal.aborted).toBe(true);
+  expect(err.join('')).toMatch(/SIGTERM received: stopping\./);
   watch.dispose();
 });
 

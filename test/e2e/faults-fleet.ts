@@ -4,7 +4,7 @@
  * Deployment whose rollout takes a few seconds (`minReadySeconds`), so a run can be interrupted while
  * the provider waits for it. `FAULTS_VARIANT` (default `v1`) changes the ConfigMap and the pod
  * template on every cluster, so each variant is a real update; `<variant>+<name>` adds a ConfigMap
- * `<name>`.
+ * `<name>`, and a trailing `@slow` makes the rollout take 2 minutes.
  */
 import { Bundle } from '../../src/model/bundle';
 import { Cluster } from '../../src/model/cluster';
@@ -18,10 +18,14 @@ export const FAULT_CLUSTERS = { canary: 'faults-canary', prod: 'faults-prod' } a
 /** Seconds a new pod template must be Ready before the Deployment counts as available. */
 export const MIN_READY_SECONDS = 8;
 
+/** The same for a `…@slow` variant: a rollout that is surely still awaited when a test interrupts it. */
+export const SLOW_MIN_READY_SECONDS = 120;
+
 function objects(name: string): KubeObject[] {
   const labels = { app: 'web' };
-  // `v2+extra`: variant v2 and one more ConfigMap, `extra`.
-  const [variant, extra] = name.split('+');
+  // `v2+extra@slow`: variant v2, one more ConfigMap, `extra`, and a rollout that takes 2 minutes.
+  const [spec, speed] = name.split('@');
+  const [variant, extra] = spec.split('+');
   return [
     ...(extra ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: extra }, data: { variant } }] : []),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { variant } },
@@ -37,7 +41,7 @@ function objects(name: string): KubeObject[] {
       metadata: { name: 'web' },
       spec: {
         replicas: 1,
-        minReadySeconds: MIN_READY_SECONDS,
+        minReadySeconds: speed === 'slow' ? SLOW_MIN_READY_SECONDS : MIN_READY_SECONDS,
         selector: { matchLabels: labels },
         template: {
           metadata: { labels, annotations: { 'faults.fleetwright.io/variant': variant } },

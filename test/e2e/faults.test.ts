@@ -182,10 +182,11 @@ async function expectConverged(variant: string): Promise<void> {
 
 /**
  * From v1, converged, starts `up` of v2 (the ConfigMap and the pod template change, canary then
- * prod) with `extra`, a new ConfigMap; resolves once the canary holds both, its rollout awaited.
+ * prod) with `extra`, a new ConfigMap; resolves once the canary holds both, its rollout awaited
+ * (a slow one: prod cannot have started by then).
  */
 async function startMidChange(env: Record<string, string> = {}): Promise<CliProcess> {
-  const run = startUp('v2+extra', env);
+  const run = startUp('v2+extra@slow', env);
   await waitFor(
     "the canary's pod template at v2 and its ConfigMap extra created",
     async () =>
