@@ -325,9 +325,24 @@ export async function runDeployCommand(
   const interrupts = watchInterrupts(redactingIo(io));
   try {
     return await deployStacks(kind, opts, io, interrupts);
+  } catch (e) {
+    if (!interrupts.requested) throw e;
+    // A short Pulumi call (opening or checking a stack) stopped by the same Ctrl-C.
+    io.err(
+      `\n${kind} was interrupted (${interrupts.requested}) while its stacks were being opened and checked: nothing was deployed. ` +
+        `To finish, rerun \`${wholeRerun(kind, opts)}\`.\n`,
+    );
+    return INTERRUPTED_EXIT_CODE;
   } finally {
     interrupts.dispose();
   }
+}
+
+/** The command that runs `kind` again on the regions of `opts` (the region's own command for one). */
+function wholeRerun(kind: 'up' | 'destroy', opts: DeployCommandOptions & { readonly shard?: number }): string {
+  return opts.regions.length === 1
+    ? rerunCommand(kind, opts.regions[0], opts)
+    : `npx fleetwright ${fleetArgument(opts)}${kind}${opts.local ? ' --local' : ''}`;
 }
 
 /** {@link runDeployCommand} under a watch for Ctrl-C and SIGTERM. */
@@ -358,15 +373,9 @@ async function deployStacks(
   /** Stack runs an interruption kept from starting. */
   const notStarted: string[] = [];
   /** Says that the command was interrupted, what did not start and how to finish. */
-  const interrupted = (): number => {
-    const rerun =
-      opts.regions.length === 1
-        ? rerunCommand(kind, opts.regions[0], opts)
-        : `npx fleetwright ${fleetArgument(opts)}${kind}${opts.local ? ' --local' : ''}`;
-    safe.err(
-      `\n${kind} was interrupted (${interrupts.requested})${notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : ''}. ` +
-        `To finish, rerun \`${rerun}\`.\n`,
-    );
+  const interrupted = (before = false): number => {
+    const what = before ? ' before anything was deployed' : notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : '';
+    safe.err(`\n${kind} was interrupted (${interrupts.requested})${what}. To finish, rerun \`${wholeRerun(kind, opts)}\`.\n`);
     return INTERRUPTED_EXIT_CODE;
   };
   // Opening stacks and checking their state are short Pulumi CLI calls: several at once.
@@ -419,7 +428,7 @@ async function deployStacks(
       }),
     ),
   );
-  if (interrupts.requested) return interrupted();
+  if (interrupts.requested) return interrupted(true);
   if (prepared.includes(false)) return 1;
   if (kind === 'up') {
     const errors = await Promise.all(
@@ -434,7 +443,7 @@ async function deployStacks(
       for (const e of found) safe.err(`\n${e}\n`);
       return 1;
     }
-    if (interrupts.requested) return interrupted();
+    if (interrupts.requested) return interrupted(true);
     if (opts.moveOnly) {
       safe.out(
         `every cluster is in the stack that deploys it now (${units.map((u) => u.name).join(', ')}); nothing was deployed (--move-only)\n`,

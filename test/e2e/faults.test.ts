@@ -11,7 +11,7 @@
  * - Ctrl-C (SIGINT to the process group) or SIGTERM (to the CLI alone) mid-rollout: the engine
  *   stops after the operations in flight and saves its state, the later partition never starts,
  *   exit 130; with the change withdrawn, the rerun reads back what the cancel cut short and puts
- *   the canary back;
+ *   the canary back; Ctrl-C while the stacks are being opened deploys nothing and exits 130;
  * - two concurrent runs on one stack: the second stops at once naming the first, which finishes;
  *   a stale lock from a run on another machine gets the exact command that removes it;
  * - a cluster's API server restarted mid-run: the run succeeds or fails naming the cluster, and a
@@ -481,6 +481,23 @@ test.each([
     expect(await settingsUid()).toBe(uid);
   },
 );
+
+test('Ctrl-C while the stacks are being opened and checked: nothing is deployed, exit 130 with the rerun, no internal error', async () => {
+  // Converged at v1; the run would deploy v2. Its first Pulumi CLI call (before any engine) is the signal's cue.
+  const run = startUp('v2');
+  await waitFor('the first Pulumi call of the run', () => processGroup(run.pid).length > 1, 60_000, 20);
+  expect(run.stdout()).not.toContain('=== up');
+  signalGroup(run.pid, 'SIGINT');
+  const r = await finished(run);
+  expectExit(r, 130);
+  expect(r.stderr).toMatch(
+    /up was interrupted \(SIGINT\)( while its stacks were being opened and checked: nothing was deployed| before anything was deployed|; not started: local-faults)\. To finish, rerun `npx fleetwright --fleet \S+faults-fleet\.ts up --region faults --local`\./,
+  );
+  expect(r.stderr).not.toMatch(/internal error|bug in fleetwright/);
+  // Nothing changed: still v1 everywhere, no lock, no record.
+  await expectConverged('v1');
+  expect(await recordedRunTags()).toEqual([]);
+});
 
 test('two concurrent runs on one stack: the second stops at once naming the first, which finishes', async () => {
   const first = startUp('v2');
