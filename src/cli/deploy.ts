@@ -422,7 +422,7 @@ async function deployStacks(
             root,
             local: opts.local,
             io: safe,
-            rerun: refOf(u).rerun,
+            rerun: rerunCommand(kind, u.region, opts),
           }),
         );
       }),
@@ -524,12 +524,11 @@ async function deployStacks(
           text: `${kind} of ${describeUnit(u)} (stack ${u.name}) failed:\n${message.split('\n').slice(-20).join('\n')}\nFix the cause above, then rerun \`${ctx.rerun}\`.`,
         };
       } finally {
+        engine.done();
         // An engine that ended wrote the state, one that never got the lock changed nothing: either way the
         // record goes. Otherwise (the engine crashed or was killed) it stays, and the next run repairs the stack.
-        engine.done();
-        // An operation a cancel cut short may have changed its object without the state knowing (the
-        // provider gives up before it reads the object back): the record stays, and the next run
-        // reads the objects back first.
+        // So it does when a cancel cut an operation short: that operation may have changed its object
+        // without the state knowing (the provider gives up before it reads the object back).
         const cutShort = interrupts.requested !== undefined && collector.report.failures.length > 0;
         if (run && ((ended && !cutShort) || lockedOut)) await forgetRuns(stack, [run]).catch(() => undefined);
       }
@@ -537,7 +536,7 @@ async function deployStacks(
 
   const outputs: FleetStackOutputs[] = [];
   const failures: string[] = [];
-  const runAll = Promise.all(
+  await Promise.all(
     opts.regions.map(async (region) => {
       const own = units.filter((u) => u.region === region);
       const plan = rolloutPlan(fleet, region);
@@ -575,7 +574,6 @@ async function deployStacks(
       }
     }),
   );
-  await runAll;
   for (const f of failures) safe.err(`\n${f}\n`);
   if (kind === 'up' && outputs.length > 0) safe.out(`\n${statusTable(mergeRegionOutputs(outputs))}\n`);
   if (interrupts.requested) return interrupted();
